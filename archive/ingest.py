@@ -1,0 +1,70 @@
+"""Local files into the archive: load, skip known URLs, extract in workers, write in batches."""
+
+from __future__ import annotations
+
+import logging
+from typing import Callable, Iterable, Iterator
+
+from archive.loader import load
+from archive.models import RawDocument, Rejection
+from archive.store import Archive
+from archive.workers import ExtractorPool
+from archive.writer import ArchiveWriter, WriteStats
+
+LOGGER = logging.getLogger(__name__)
+
+LOOKUP_CHUNK = 256  # URLs checked against the archive per query
+
+
+def ingest(
+    archive: Archive,
+    paths: Iterable[str],
+    workers: int | None = None,
+    batch_size: int = 200,
+    on_document: Callable[[WriteStats], None] | None = None,
+) -> WriteStats:
+    """Archive every document under ``paths``; re-running it adds nothing."""
+    paths = list(paths)
+    writer = ArchiveWriter(archive, batch_size=batch_size)
+    run_id = archive.start_run("ingest " + " ".join(paths))
+    try:
+        with ExtractorPool(workers) as pool:
+            for raw, result in pool.map(_new_documents(archive, load(paths), writer)):
+                if isinstance(result, Rejection):
+                    writer.reject(result)
+                else:
+                    writer.add(raw, result)
+                if on_document:
+                    on_document(writer.stats)
+    finally:
+        # Also on Ctrl-C or an error: what was extracted is committed, the run is recorded.
+        writer.flush()
+        stats = writer.stats
+        archive.finish_run(run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
+    return writer.stats
+
+
+def _new_documents(archive: Archive, items: Iterator[RawDocument | Rejection], writer: ArchiveWriter) -> Iterator[RawDocument]:
+    """Documents whose URL is neither archived nor seen earlier in this run; rejections go to the writer."""
+    seen: set[str] = set()
+    chunk: list[RawDocument] = []
+
+    def fresh() -> Iterator[RawDocument]:
+        known = archive.known_urls(raw.url for raw in chunk)
+        for raw in chunk:
+            if raw.url in known or raw.url in seen:
+                writer.stats.read += 1
+                writer.stats.skipped += 1
+                continue
+            seen.add(raw.url)
+            yield raw
+        chunk.clear()
+
+    for item in items:
+        if isinstance(item, Rejection):
+            writer.reject(item)
+            continue
+        chunk.append(item)
+        if len(chunk) >= LOOKUP_CHUNK:
+            yield from fresh()
+    yield from fresh()

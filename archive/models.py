@@ -1,0 +1,50 @@
+"""Plain data passed between loader, extraction, dedup and store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass
+class RawDocument:
+    """One fetched or loaded document, before extraction."""
+
+    url: str  # http(s) URL, or file:// URI of the absolute path
+    source: str  # host name, or the folder for local files
+    origin: str  # txt | html | warc | jsonl | crawl
+    body: bytes  # the bytes as read or fetched (HTML or plain text)
+    content_type: str = "text/html"  # text/html or text/plain
+    encoding: str | None = None  # charset declared by HTTP headers, if any
+    hints: dict[str, Any] = field(default_factory=dict)  # metadata from jsonl, feeds, sitemaps
+
+
+@dataclass
+class Article:
+    """An extracted article, ready to be archived."""
+
+    url: str
+    source: str
+    origin: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    site_name: str | None = None
+    canonical_url: str | None = None
+    description: str | None = None
+    text_hash: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)  # extra fields and provenance, stored as JSON
+
+
+@dataclass
+class Rejection:
+    """An input that could not be archived, with a one-line reason."""
+
+    input: str  # path, path:line, or URL
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.input}: {self.reason}"

@@ -1,0 +1,105 @@
+"""Archive pipeline: CrawledPage items into the archive through the shared writer sink.
+
+Usable without Scrapy: ``ArchivePipeline("archive.duckdb")`` then ``open_spider()``,
+``process_item(page)`` for each page and ``close_spider()``, which flushes everything.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from archive.store import Archive, default_path
+from archive.writer import WriteStats
+from pipelines import shared
+from pipelines.extract import CrawledPage
+from pipelines.sink import ThreadedArchiveSink
+from pipelines.stats import count_drop, drop_reason, summary
+
+LOGGER = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Hands articles and rejections to the process's single archive writer."""
+
+    def __init__(self, db: str | None = None, batch_size: int = 200, flush_seconds: float = 5.0, stats=None, crawler=None, command: str = "crawl"):
+        self.db = str(db or default_path())
+        self.batch_size = batch_size
+        self.flush_seconds = flush_seconds
+        self.stats = stats  # a Scrapy StatsCollector, or None
+        self.crawler = crawler
+        self.command = command
+        self.sink: ThreadedArchiveSink | None = None
+        self.final_stats: WriteStats | None = None
+        self._key = shared.archive_key(self.db)
+        self._failed = False
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        settings = crawler.settings
+        return cls(
+            db=settings.get("NEWSARCHIVE_DB") or None,
+            batch_size=settings.getint("NEWSARCHIVE_BATCH_SIZE", 200),
+            flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 5.0),
+            stats=crawler.stats,
+            crawler=crawler,
+            command=settings.get("NEWSARCHIVE_RUN_COMMAND") or f"crawl {crawler.spidercls.name} (pid {os.getpid()})",
+        )
+
+    def open_spider(self, spider=None) -> None:
+        archive = shared.acquire(self._key, lambda: Archive(self.db))
+        self.sink = shared.acquire(
+            ("sink", self._key), lambda: ThreadedArchiveSink(archive, self.batch_size, self.flush_seconds, self.command)
+        )
+        if self.stats is not None:
+            self.stats.set_value("newsarchive/run_id", self.sink.run_id)
+
+    def process_item(self, item, spider=None):
+        if not isinstance(item, CrawledPage):
+            return item
+        if self.sink is None:
+            self.open_spider()
+        if self.sink.error is not None:
+            self._stop_crawl()
+        if item.rejection is not None:
+            self.sink.reject(item.rejection)
+            if self.stats is not None:
+                count_drop(self.stats, drop_reason(item.rejection.reason))
+            return {"url": item.raw.url, "rejected": item.rejection.reason}
+        article = item.article
+        self.sink.add(item.raw, article)
+        if self.stats is not None:
+            self.stats.inc_value("newsarchive/articles_extracted")
+        return {"url": article.url, "title": article.title, "published": article.published, "source": article.source}
+
+    def close_spider(self, spider=None) -> WriteStats | None:
+        """Flush and close the writer when this is its last user; log the crawl summary."""
+        if self.sink is None:
+            return None
+        sink, self.sink = self.sink, None
+        final = shared.release(("sink", self._key), lambda s: s.close())
+        shared.release(self._key, lambda archive: archive.close())
+        if self.stats is not None:
+            LOGGER.info("%s", summary(self.stats.get_stats()))
+        if final is not None:
+            self.final_stats = final
+            LOGGER.info(
+                "archive %s: %s new articles (%s duplicates), %s already archived, %s rejected",
+                self.db, final.archived, final.duplicates, final.skipped, len(final.rejections),
+            )
+            if self.stats is not None:
+                self.stats.set_value("newsarchive/archived", final.archived)
+                self.stats.set_value("newsarchive/duplicates", final.duplicates)
+        if sink.error is not None:
+            LOGGER.error("the archive writer failed: %s", sink.error)
+        return final
+
+    def _stop_crawl(self) -> None:
+        if self._failed:
+            return
+        self._failed = True
+        LOGGER.error("stopping the crawl: the archive writer failed (%s)", self.sink.error)
+        if self.crawler is not None and self.crawler.engine is not None:
+            import asyncio
+
+            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_error"))

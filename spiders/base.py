@@ -1,0 +1,130 @@
+"""What every newsarchive spider shares: article requests, RawDocuments, drops counted by reason."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Iterable
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+from archive.models import RawDocument
+from pipelines.stats import count_drop
+from pipelines.urls import clean_url, host, is_web_url
+
+LOGGER = logging.getLogger(__name__)
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def url_args(url: str | None = None, urls: str | Iterable[str] | None = None, urls_file: str | Iterable[str] | None = None) -> list[str]:
+    """URLs from spider arguments: ``url``, ``urls`` (a list, or a string split on white space
+    and commas) and ``urls_file`` (paths; one URL a line, blank lines and # comments skipped)."""
+    found: list[str] = []
+    for value in (url, urls):
+        if isinstance(value, str):
+            found += value.replace(",", " ").split()
+        elif value:
+            found += [u.strip() for u in value if u and u.strip()]
+    for path in [urls_file] if isinstance(urls_file, str) else urls_file or []:
+        lines = Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        found += [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    return list(dict.fromkeys(found))
+
+
+def iso_date(value: str | None) -> str | None:
+    """A feed or sitemap date (RFC 822 or W3C/ISO 8601) as ISO 8601, or None."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.isoformat()
+
+
+def mime_type(response: Response) -> str:
+    return response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+
+
+class ArticleSpider(scrapy.Spider):
+    """Base class (no ``name``, so Scrapy does not list it): requests for article pages and
+    the RawDocument built from each response."""
+
+    def __init__(self, url=None, urls=None, urls_file=None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.given_urls = url_args(url, urls, urls_file)
+
+    def count_drop(self, reason: str, url: str | None = None) -> None:
+        count_drop(self.crawler.stats, reason)
+        if url:
+            self.logger.info("dropped %s: %s", url, reason)
+
+    def article_request(self, url: str, hints: dict | None = None, callback=None, **kwargs) -> scrapy.Request | None:
+        """A request for a page expected to hold one article; None (counted) for a bad URL."""
+        url = clean_url(url.strip())
+        if not is_web_url(url):
+            self.count_drop("invalid URL", url)
+            return None
+        meta = {"article": True, "hints": {k: v for k, v in (hints or {}).items() if v}}
+        meta.update(kwargs.pop("meta", {}))
+        return scrapy.Request(url, callback=callback or self.parse_article, errback=self.on_error, meta=meta, **kwargs)
+
+    def parse_article(self, response: Response):
+        document = self.raw_document(response)
+        if document is not None:
+            yield document
+
+    def raw_document(self, response: Response) -> RawDocument | None:
+        """The response as a RawDocument; non-HTML responses are dropped and counted."""
+        mime = mime_type(response)
+        if not isinstance(response, TextResponse) or (mime and mime not in HTML_TYPES):
+            self.count_drop(f"not HTML ({mime or 'binary'})", response.url)
+            return None
+        first_url = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        hints = dict(response.meta.get("hints") or {})
+        hints.update(
+            fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+            fetched_url=response.url,
+            request_url=first_url,
+            status=response.status,
+        )
+        url = clean_url(response.url)
+        return RawDocument(
+            url=url,
+            source=host(url),
+            origin="crawl",
+            body=response.body,
+            content_type=mime or "text/html",
+            encoding=response.encoding,
+            hints=hints,
+        )
+
+    def on_error(self, failure) -> None:
+        """Count a failed request by reason (robots.txt and known URLs are counted where decided)."""
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            return
+        request = failure.request
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        elif failure.check(DNSLookupError):
+            reason = "DNS lookup failed"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            reason = "timed out"
+        elif failure.check(ConnectionRefusedError):
+            reason = "connection refused"
+        else:
+            reason = f"fetch failed ({type(failure.value).__name__})"
+        self.count_drop(reason, request.url)

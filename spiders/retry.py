@@ -1,0 +1,43 @@
+"""Retries with exponential backoff (Scrapy's RetryMiddleware retries at once).
+
+The n-th retry of a request waits ``NEWSARCHIVE_RETRY_BACKOFF * 2**(n-1)`` seconds, or the
+server's Retry-After when longer, capped at ``NEWSARCHIVE_RETRY_BACKOFF_MAX``. The wait
+happens in ``process_request`` as an asyncio sleep, so nothing else is held up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+
+_DELAY = "newsarchive_retry_delay"
+_RETRY_AFTER = "newsarchive_retry_after"
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.backoff = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF", 2.0)
+        self.backoff_max = settings.getfloat("NEWSARCHIVE_RETRY_BACKOFF_MAX", 120.0)
+
+    def process_response(self, request, response, spider=None):
+        retry_after = response.headers.get("Retry-After")
+        if retry_after and retry_after.strip().isdigit():
+            request.meta[_RETRY_AFTER] = float(retry_after)
+        return super().process_response(request, response)
+
+    def _retry(self, request, reason):
+        retry = super()._retry(request, reason)
+        if retry is not None:
+            attempt = retry.meta.get("retry_times", 1)
+            delay = max(self.backoff * 2 ** (attempt - 1), retry.meta.pop(_RETRY_AFTER, 0.0))
+            retry.meta[_DELAY] = min(delay, self.backoff_max)
+        request.meta.pop(_RETRY_AFTER, None)
+        return retry
+
+    async def process_request(self, request, spider=None):
+        delay = request.meta.pop(_DELAY, 0)
+        if delay > 0:
+            await asyncio.sleep(delay)
+        return None

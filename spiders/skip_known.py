@@ -1,0 +1,51 @@
+"""Downloader middleware: article URLs already archived are not fetched again.
+
+Only requests marked ``meta["article"]`` are checked (feeds, sitemaps and start pages are
+always fetched). The check runs in its own thread against a swappable store
+(``NEWSARCHIVE_SEEN_URLS``, default the archive itself), so the reactor never waits on DuckDB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.utils.misc import load_object
+
+from pipelines.urls import clean_url
+
+LOGGER = logging.getLogger(__name__)
+
+
+class SkipKnownUrlsMiddleware:
+    def __init__(self, store, stats=None):
+        self.store = store  # pipelines.seen.SeenUrls
+        self.stats = stats
+        self._executor = ThreadPoolExecutor(1, thread_name_prefix="seen-urls")
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("NEWSARCHIVE_SKIP_KNOWN", True):
+            raise NotConfigured
+        store_class = load_object(crawler.settings.get("NEWSARCHIVE_SEEN_URLS"))
+        middleware = cls(store_class.from_crawler(crawler), crawler.stats)
+        crawler.signals.connect(middleware.close, signal=signals.spider_closed)
+        return middleware
+
+    async def process_request(self, request, spider=None):
+        if not request.meta.get("article"):
+            return None
+        urls = {request.url, clean_url(request.url)}
+        known = await asyncio.wrap_future(self._executor.submit(self.store.seen, urls))
+        if known:
+            if self.stats is not None:
+                self.stats.inc_value("newsarchive/skipped_known")
+            raise IgnoreRequest(f"already archived: {request.url}")
+        return None
+
+    def close(self, spider=None) -> None:
+        self._executor.submit(self.store.close).result()
+        self._executor.shutdown(wait=True)

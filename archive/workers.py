@@ -81,9 +81,9 @@ class ExtractorPool:
         self.seconds = seconds
         self._executor: ProcessPoolExecutor | None = None
         if self.workers > 1:
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker
-            )
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["archive.workers"])  # import trafilatura once, not per worker
+            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
 
     def submit(self, raw: RawDocument) -> Future:
         """Extract one document; the future's result is an Article or a Rejection."""

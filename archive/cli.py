@@ -78,8 +78,13 @@ def ingest(ctx, paths, workers, batch_size, quiet):
     from archive.report import duplicate_groups_table, progress_bar, summary_line
 
     with Archive(ctx.obj["db"]) as archive:
-        with progress_bar(enabled=not quiet) as update:
-            stats = run_ingest(archive, paths, workers=workers, batch_size=batch_size, on_document=update)
+        try:
+            with progress_bar(enabled=not quiet) as update:
+                stats = run_ingest(archive, paths, workers=workers, batch_size=batch_size, on_document=update)
+        except KeyboardInterrupt:
+            # ingest() has committed what was extracted before the interrupt.
+            click.echo(f"interrupted: the archive holds {archive.count()} articles; run the same command to go on", err=True)
+            ctx.exit(130)
         for rejection in stats.rejections:
             click.echo(f"rejected: {rejection}", err=True)
         click.echo(summary_line(stats))

@@ -48,3 +48,20 @@ def test_pool_keeps_order_across_processes():
     kinds = [type(r) for _, r in results]
     assert kinds == [Article] * 3 + [Rejection] + [Article] * 3
     assert "article text" in results[3][1].reason
+
+
+
+def test_pool_survives_a_dead_worker():
+    import os
+    import signal as signals
+
+    docs = [raw(url=f"https://example.org/{i}") for i in range(4)]
+    with ExtractorPool(workers=2) as pool:
+        assert isinstance(workers._result(docs[0], pool.submit(docs[0])), Article)
+        for pid in list(pool._executor._processes):
+            os.kill(pid, signals.SIGKILL)  # as the OOM killer would
+        deadline = time.monotonic() + 10
+        while not pool._executor._broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        results = [workers._result(d, pool.submit(d)) for d in docs]
+    assert all(isinstance(r, Article) for r in results)

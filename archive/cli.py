@@ -163,6 +163,10 @@ def export(ctx, out, unique):
     click.echo(f"wrote {count} articles to {out}")
 
 
+from archive.cli_crawl import crawl  # noqa: E402  (registered below; keeps merges to one line each)
+cli.add_command(crawl)
+
+
 def main() -> None:
     cli(prog_name="newsarchive")
 

@@ -58,10 +58,10 @@ class ExtractPipeline:
             pool.submit(RawDocument(url="about:warm-up", source="", origin="crawl", body=b"<html></html>"))
         return pool
 
-    def close_spider(self, spider=None) -> None:
+    async def close_spider(self, spider=None) -> None:
         if self.pool is not None:
             self.pool = None
-            shared.release(self._key, lambda pool: pool.close())
+            await asyncio.to_thread(shared.release, self._key, lambda pool: pool.close())
 
     async def process_item(self, item, spider=None):
         if not isinstance(item, RawDocument):

@@ -1,11 +1,12 @@
 """Archive pipeline: CrawledPage items into the archive through the shared writer sink.
 
 Usable without Scrapy: ``ArchivePipeline("archive.duckdb")`` then ``open_spider()``,
-``process_item(page)`` for each page and ``close_spider()``, which flushes everything.
+``process_item(page)`` for each page and ``await close_spider()``, which flushes everything.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 
@@ -72,13 +73,15 @@ class ArchivePipeline:
             self.stats.inc_value("newsarchive/articles_extracted")
         return {"url": article.url, "title": article.title, "published": article.published, "source": article.source}
 
-    def close_spider(self, spider=None) -> WriteStats | None:
-        """Flush and close the writer when this is its last user; log the crawl summary."""
+    async def close_spider(self, spider=None) -> WriteStats | None:
+        """Flush and close the writer when this is its last user; log the crawl summary.
+
+        The final flush runs in a thread, so the reactor stays responsive meanwhile."""
         if self.sink is None:
             return None
         sink, self.sink = self.sink, None
-        final = shared.release(("sink", self._key), lambda s: s.close())
-        shared.release(self._key, lambda archive: archive.close())
+        final = await asyncio.to_thread(shared.release, ("sink", self._key), lambda s: s.close())
+        await asyncio.to_thread(shared.release, self._key, lambda archive: archive.close())
         if self.stats is not None:
             LOGGER.info("%s", summary(self.stats.get_stats()))
         if final is not None:
@@ -100,6 +103,4 @@ class ArchivePipeline:
         self._failed = True
         LOGGER.error("stopping the crawl: the archive writer failed (%s)", self.sink.error)
         if self.crawler is not None and self.crawler.engine is not None:
-            import asyncio
-
             asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_error"))

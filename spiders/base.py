@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ from pipelines.urls import clean_url, host, is_web_url
 LOGGER = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+_CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
 def url_args(url: str | None = None, urls: str | Iterable[str] | None = None, urls_file: str | Iterable[str] | None = None) -> list[str]:
@@ -57,6 +59,14 @@ def iso_date(value: str | None) -> str | None:
 
 def mime_type(response: Response) -> str:
     return response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+
+
+def declared_charset(response: TextResponse) -> str:
+    """The charset the server declared, as declared (Scrapy reports ISO-8859-1 as cp1252);
+    else what Scrapy found in the page (<meta charset>, BOM) or guessed."""
+    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    match = _CHARSET.search(content_type)
+    return match.group(1).lower() if match else response.encoding
 
 
 class ArticleSpider(scrapy.Spider):
@@ -108,7 +118,7 @@ class ArticleSpider(scrapy.Spider):
             origin="crawl",
             body=response.body,
             content_type=mime or "text/html",
-            encoding=response.encoding,
+            encoding=declared_charset(response),
             hints=hints,
         )
 

@@ -2,6 +2,8 @@
 
 The largest delay beyond the interval is the longest stall (extraction or a DuckDB write on
 the reactor would show up here); it is stored as ``newsarchive/reactor_max_stall_ms``.
+Stalls before the first response (Scrapy's own start-up: robots.txt parser, first imports)
+are kept apart as ``newsarchive/reactor_startup_stall_ms``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ class ReactorHeartbeat:
         self.interval = interval
         self.stats = stats
         self.max_stall = 0.0
+        self.started = False  # a first response has arrived: the crawl proper is running
         self._last = 0.0
         self._loop: task.LoopingCall | None = None
 
@@ -32,6 +35,7 @@ class ReactorHeartbeat:
         extension = cls(interval, crawler.stats)
         crawler.signals.connect(extension.start, signal=signals.spider_opened)
         crawler.signals.connect(extension.stop, signal=signals.spider_closed)
+        crawler.signals.connect(extension.first_response, signal=signals.response_received)
         return extension
 
     def start(self, spider=None) -> None:
@@ -39,10 +43,20 @@ class ReactorHeartbeat:
         self._loop = task.LoopingCall(self.beat)
         self._loop.start(self.interval, now=False)
 
+    def first_response(self, *args, **kwargs) -> None:
+        self.started = True
+
     def beat(self) -> None:
         now = time.monotonic()
         stall = now - self._last - self.interval
         self._last = now
+        if not self.started:
+            startup = self.stats.get_value("newsarchive/reactor_startup_stall_ms", 0.0)
+            self.stats.set_value("newsarchive/reactor_startup_stall_ms", max(startup, round(stall * 1000, 1)))
+            return
+        if stall > 0.1:
+            self.stats.inc_value("newsarchive/reactor_stalls_over_100ms")
+            LOGGER.debug("reactor stalled for %.0f ms", stall * 1000)
         if stall > self.max_stall:
             self.max_stall = stall
             self.stats.set_value("newsarchive/reactor_max_stall_ms", round(stall * 1000, 1))

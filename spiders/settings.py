@@ -56,6 +56,7 @@ EXTENSIONS = {
     "spiders.heartbeat.ReactorHeartbeat": 500,
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open port on shared machines
 }
+REMOTE_CONTROL_ENABLED = False  # no open port on shared machines (Scrapy >= 2.19)
 
 # -- Scrapy internals ---------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # pipelines await asyncio futures

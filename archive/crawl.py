@@ -37,7 +37,9 @@ class CrawlSummary:
     drops: dict[str, int] = field(default_factory=dict)  # reason -> count
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) from extraction
     finish_reasons: list[str] = field(default_factory=list)
-    max_stall_ms: float = 0.0
+    max_stall_ms: float = 0.0  # longest reactor stall once responses arrive (heartbeat)
+    startup_stall_ms: float = 0.0  # longest stall before the first response (Scrapy start-up)
+    stalls_over_100ms: int = 0
 
     @property
     def finished(self) -> bool:
@@ -100,6 +102,8 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
         summary.articles_extracted += stats.get("newsarchive/articles_extracted", 0)
         summary.skipped_known += stats.get("newsarchive/skipped_known", 0)
         summary.max_stall_ms = max(summary.max_stall_ms, stats.get("newsarchive/reactor_max_stall_ms", 0.0))
+        summary.startup_stall_ms = max(summary.startup_stall_ms, stats.get("newsarchive/reactor_startup_stall_ms", 0.0))
+        summary.stalls_over_100ms += stats.get("newsarchive/reactor_stalls_over_100ms", 0)
         summary.finish_reasons.append(stats.get("finish_reason", "not started"))
         drops = {key[len(DROP_PREFIX):]: n for key, n in stats.items() if key.startswith(DROP_PREFIX)}
         if stats.get("robotstxt/forbidden"):

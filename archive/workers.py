@@ -65,8 +65,10 @@ def guarded_extract(raw: RawDocument, max_bytes: int = MAX_EXTRACT_BYTES, second
         return Rejection(raw.url, f"extraction failed ({type(exc).__name__}: {exc})")
 
 
-def _init_worker() -> None:
+def _init_worker(niceness: int = 0) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if niceness > 0:
+        os.nice(niceness)  # yield the CPU to a latency-sensitive parent (the crawl's reactor)
 
 
 def default_workers() -> int:
@@ -76,16 +78,17 @@ def default_workers() -> int:
 class ExtractorPool:
     """Runs guarded_extract in ``workers`` processes (inline when workers == 1)."""
 
-    def __init__(self, workers: int | None = None, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS):
+    def __init__(self, workers: int | None = None, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS, niceness: int = 0):
         self.workers = max(1, workers or default_workers())
         self.max_bytes = max_bytes
         self.seconds = seconds
+        self.niceness = niceness
         self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 1 else None
 
     def _start(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["archive.workers"])  # import trafilatura once, not per worker
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker, initargs=(self.niceness,))
 
     def submit(self, raw: RawDocument) -> Future:
         """Extract one document; the future's result is an Article or a Rejection."""

@@ -31,12 +31,13 @@ class CrawledPage:
 class ExtractPipeline:
     """Extracts each RawDocument item in worker processes; other items pass through."""
 
-    def __init__(self, workers: int | None = None, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS):
+    def __init__(self, workers: int | None = None, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS, niceness: int = 0):
         self.workers = workers
         self.max_bytes = max_bytes
         self.seconds = seconds
+        self.niceness = niceness
         self.pool: ExtractorPool | None = None
-        self._key = ("extractor-pool", workers, max_bytes, seconds)
+        self._key = ("extractor-pool", workers, max_bytes, seconds, niceness)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -45,6 +46,7 @@ class ExtractPipeline:
             workers=settings.getint("NEWSARCHIVE_WORKERS") or None,
             max_bytes=settings.getint("NEWSARCHIVE_MAX_EXTRACT_BYTES", MAX_EXTRACT_BYTES),
             seconds=settings.getfloat("NEWSARCHIVE_EXTRACT_SECONDS", EXTRACT_SECONDS),
+            niceness=settings.getint("NEWSARCHIVE_WORKER_NICENESS", 0),
         )
 
     def open_spider(self, spider=None) -> None:
@@ -53,7 +55,7 @@ class ExtractPipeline:
     def _start_pool(self) -> ExtractorPool:
         """A pool whose worker processes are started now, before the crawl: spawning them
         later would block the reactor in the middle of the crawl."""
-        pool = ExtractorPool(self.workers, self.max_bytes, self.seconds)
+        pool = ExtractorPool(self.workers, self.max_bytes, self.seconds, self.niceness)
         for _ in range(pool.workers):
             pool.submit(RawDocument(url="about:warm-up", source="", origin="crawl", body=b"<html></html>"))
         return pool

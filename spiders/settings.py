@@ -34,6 +34,10 @@ NEWSARCHIVE_RETRY_BACKOFF_MAX = 120.0  # cap on one backoff (also on a server's 
 # -- the archive ----------------------------------------------------------------------
 NEWSARCHIVE_DB = os.environ.get("NEWSARCHIVE_DB") or "archive.duckdb"  # archive file written by the pipelines
 NEWSARCHIVE_WORKERS = 0  # extraction processes; 0 = one per CPU core
+NEWSARCHIVE_WORKER_NICENESS = 10  # extraction workers yield the CPU to the reactor (short stalls)
+NEWSARCHIVE_MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # larger pages are rejected, not extracted
+NEWSARCHIVE_EXTRACT_SECONDS = 20.0  # time budget per page in a worker
+NEWSARCHIVE_GC_FREEZE = True  # freeze start-up objects so garbage collection pauses the reactor less
 NEWSARCHIVE_BATCH_SIZE = 200  # articles per archive transaction
 NEWSARCHIVE_FLUSH_SECONDS = 5.0  # longest time an extracted article waits before it is written
 NEWSARCHIVE_SKIP_KNOWN = True  # do not fetch article URLs that are already archived
@@ -54,6 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "spiders.heartbeat.ReactorHeartbeat": 500,
+    "spiders.gc_freeze.FreezeStartupObjects": 510,
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open port on shared machines
 }
 REMOTE_CONTROL_ENABLED = False  # no open port on shared machines (Scrapy >= 2.19)

@@ -38,6 +38,7 @@ class CrawlSummary:
     rejections: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) from extraction
     finish_reasons: list[str] = field(default_factory=list)
     max_stall_ms: float = 0.0  # longest reactor stall once responses arrive (heartbeat)
+    max_busy_ms: float = 0.0  # most CPU time the reactor thread used between two heartbeats
     startup_stall_ms: float = 0.0  # longest stall before the first response (Scrapy start-up)
     stalls_over_100ms: int = 0
 
@@ -102,6 +103,7 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
         summary.articles_extracted += stats.get("newsarchive/articles_extracted", 0)
         summary.skipped_known += stats.get("newsarchive/skipped_known", 0)
         summary.max_stall_ms = max(summary.max_stall_ms, stats.get("newsarchive/reactor_max_stall_ms", 0.0))
+        summary.max_busy_ms = max(summary.max_busy_ms, stats.get("newsarchive/reactor_max_busy_ms", 0.0))
         summary.startup_stall_ms = max(summary.startup_stall_ms, stats.get("newsarchive/reactor_startup_stall_ms", 0.0))
         summary.stalls_over_100ms += stats.get("newsarchive/reactor_stalls_over_100ms", 0)
         summary.finish_reasons.append(stats.get("finish_reason", "not started"))

@@ -211,7 +211,9 @@ def main() -> int:
               f"({summary.pages_fetched} responses; drops {summary.drops or 'none'})")
         print(f"crawl / ingest = {crawl_rate / ingest_rate:.2f} (target >= 0.85)")
         print(f"longest reactor stall: {summary.max_stall_ms:.0f} ms during the crawl, {summary.stalls_over_100ms} stalls over 100 ms "
-              f"(start-up before the first response: {summary.startup_stall_ms:.0f} ms)")
+              f"(start-up before the first response: {summary.startup_stall_ms:.0f} ms); most reactor CPU between two "
+              f"50 ms heartbeats: {summary.max_busy_ms:.0f} ms")
+        print(f"load average after the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     finally:
         server.terminate()
         server.join()

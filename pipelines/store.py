@@ -102,5 +102,10 @@ class ArchivePipeline:
             return
         self._failed = True
         LOGGER.error("stopping the crawl: the archive writer failed (%s)", self.sink.error)
-        if self.crawler is not None and self.crawler.engine is not None:
-            asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="archive_error"))
+        engine = getattr(self.crawler, "engine", None)
+        if engine is None:
+            return
+        if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
+            asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
+        else:
+            engine.close_spider(self.crawler.spider, "archive_error")

@@ -75,7 +75,7 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         overrides["LOG_LEVEL"] = "INFO" if logging.getLogger().getEffectiveLevel() <= logging.INFO else "WARNING"
     for handler in list(logging.root.handlers):  # Scrapy installs its own root handler at LOG_LEVEL
         logging.root.removeHandler(handler)
-    command = "crawl " + " ".join(shlex.quote(arg) for arg in sys.argv[2:])[:500]
+    command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command)
     for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
         click.echo(f"rejected: {url}: {reason}", err=True)

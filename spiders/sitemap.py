@@ -67,7 +67,7 @@ class SitemapSpider(ArticleSpider):
         return scrapy.Request(url, callback=self.parse_sitemap, errback=self.on_error, **kwargs)
 
     def parse_robots(self, response):
-        urls = list(sitemap_urls_from_robots(response.text, base_url=response.url))
+        urls = list(sitemap_urls_from_robots(response.body, base_url=response.url))
         if not urls:  # the conventional place when robots.txt names none
             urls = [response.urljoin("/sitemap.xml")]
         for url in urls:

@@ -185,3 +185,28 @@ def test_scrapy_crawl_from_the_repo_root_fills_the_same_archive(site, tmp_path):
 def test_crawl_usage_errors(tmp_path, args, message):
     result = CliRunner().invoke(cli, ["--db", str(tmp_path / "x.duckdb"), "crawl", *args])
     assert result.exit_code == 2 and message in result.output
+
+
+def test_several_sources_share_one_writer_and_one_run(site, tmp_path):
+    db = tmp_path / "mixed.duckdb"
+    b = site.base
+    out = crawl(db, "--feed", b + "/feed.xml", "--sitemap", b + "/sitemap_index.xml", "--url", b + LIBRARY.path).stdout
+    got = articles(db)
+    assert set(got) == {b + s.path for s in (TRAM, STORM, LIBRARY, ZURICH, MEALS)} | {b + SYNDICATED}
+    assert query(db, "SELECT count(*), sum(archived) FROM runs") == [(1, 6)]
+    assert "6 articles archived" in out
+
+
+def test_an_archive_held_by_another_process_is_one_line_error(site, tmp_path):
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = crawl(db, "--url", site.base + TRAM.path, expect=1)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.stderr.strip().startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1

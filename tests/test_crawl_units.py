@@ -84,6 +84,16 @@ def test_feed_spider_reads_atom_entries_with_their_dates():
     assert spider.crawler.stats.get_value("newsarchive/dropped/feed item without a link") == 1
 
 
+def test_feed_spider_finds_the_feeds_a_page_announces():
+    spider = FeedSpider.from_crawler(get_crawler(FeedSpider), url=BASE + "/world/")
+    page = listing_page("World", [TRAM.path]).replace(
+        "</head>", '<link rel="alternate" type="application/rss+xml" href="/world/rss.xml"><link rel="alternate" hreflang="de" href="/de/"></head>'
+    )
+    assert [r.url for r in spider.parse_feed(html(BASE + "/world/", page))] == [BASE + "/world/rss.xml"]
+    assert list(spider.parse_feed(html(BASE + "/about/", listing_page("About", [])))) == []
+    assert spider.crawler.stats.get_value("newsarchive/dropped/not a feed") == 1
+
+
 def test_sitemap_spider_keeps_google_news_fields_and_filters_by_date():
     spider = SitemapSpider.from_crawler(get_crawler(SitemapSpider), url=BASE + "/news.xml", since="2026-11-01")
     body = f"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"

@@ -59,12 +59,10 @@ class ArchiveSeenUrls:
         urls = list(dict.fromkeys(urls))
         if not urls:
             return set()
+        marks = ", ".join("?" * len(urls))  # an IN list of values can use the url indexes
         rows = self.con.execute(
-            """
-            SELECT url FROM articles WHERE url IN (SELECT unnest(?))
-            UNION SELECT url FROM crawl_urls WHERE url IN (SELECT unnest(?))
-            """,
-            [urls, urls],
+            f"SELECT url FROM articles WHERE url IN ({marks}) UNION SELECT url FROM crawl_urls WHERE url IN ({marks})",
+            urls + urls,
         ).fetchall()
         return {row[0] for row in rows}
 

@@ -79,6 +79,8 @@ class SiteSpider(ArticleSpider):
         super().__init__(*args, **kwargs)
         self.depth = None if depth in (None, "") else int(depth)
         self.hosts = {urlsplit(url).netloc.lower() for url in self.given_urls}
+        # Scrapy's OffsiteMiddleware then also stops redirects to other sites.
+        self.allowed_domains = sorted({urlsplit(url).hostname.removeprefix("www.") for url in self.given_urls if urlsplit(url).hostname})
         self.links = LinkExtractor(unique=True)
 
     async def start(self):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from typing import Any, Callable, Hashable
 
-_lock = threading.Lock()
+_lock = threading.RLock()  # factories may acquire other shared resources
 _resources: dict[Hashable, list[Any]] = {}  # key -> [object, users]
 
 

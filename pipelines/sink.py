@@ -17,6 +17,7 @@ from typing import Protocol
 from archive.models import Article, RawDocument, Rejection
 from archive.store import Archive
 from archive.writer import ArchiveWriter, WriteStats
+from pipelines import shared
 
 LOGGER = logging.getLogger(__name__)
 
@@ -24,7 +25,18 @@ _STOP = object()
 
 
 class ArchiveSink(Protocol):
-    """Receives extracted pages; nothing is lost once ``close`` has returned."""
+    """Receives extracted pages; nothing is lost once ``close`` has returned.
+
+    ``open`` is how the pipeline makes one (once per archive per process, named by the
+    ``NEWSARCHIVE_SINK`` setting); ``run_id`` is the archive's run row, ``error`` the first
+    write failure (the pipeline then stops the crawl).
+    """
+
+    run_id: int | None
+    error: BaseException | None
+
+    @classmethod
+    def open(cls, db: str, batch_size: int, flush_seconds: float, command: str) -> "ArchiveSink": ...
 
     def add(self, raw: RawDocument, article: Article) -> None: ...
 
@@ -40,8 +52,9 @@ class ThreadedArchiveSink:
     ``flush_seconds`` old, and on ``close`` (also after Ctrl-C or an error in the crawl).
     """
 
-    def __init__(self, archive: Archive, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl"):
+    def __init__(self, archive: Archive, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl", on_close=None):
         self.archive = archive
+        self._on_close = on_close  # releases the shared archive connection
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
         # The sink decides when to flush; the writer never flushes on its own.
@@ -54,6 +67,17 @@ class ThreadedArchiveSink:
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
         self._thread.start()
+
+    @classmethod
+    def open(cls, db: str, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl") -> "ThreadedArchiveSink":
+        """A sink on the process's shared connection to ``db``."""
+        key = shared.archive_key(db)
+        archive = shared.acquire(key, lambda: Archive(db))
+        try:
+            return cls(archive, batch_size, flush_seconds, command, on_close=lambda: shared.release(key, lambda a: a.close()))
+        except BaseException:
+            shared.release(key, lambda a: a.close())
+            raise
 
     # -- called from any thread ------------------------------------------------
     def add(self, raw: RawDocument, article: Article) -> None:
@@ -73,6 +97,8 @@ class ThreadedArchiveSink:
                 self.archive.finish_run(self.run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
             except Exception as exc:  # the archive itself failed; the crawl's own error says more
                 LOGGER.error("could not record the crawl run: %s", exc)
+            if self._on_close is not None:
+                self._on_close()
         return self.writer.stats
 
     # -- writer thread -----------------------------------------------------------

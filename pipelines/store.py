@@ -10,11 +10,11 @@ import asyncio
 import logging
 import os
 
-from archive.store import Archive, default_path
+from archive.store import default_path
 from archive.writer import WriteStats
 from pipelines import shared
 from pipelines.extract import CrawledPage
-from pipelines.sink import ThreadedArchiveSink
+from pipelines.sink import ArchiveSink, ThreadedArchiveSink
 from pipelines.stats import count_drop, drop_reason, summary
 
 LOGGER = logging.getLogger(__name__)
@@ -23,20 +23,24 @@ LOGGER = logging.getLogger(__name__)
 class ArchivePipeline:
     """Hands articles and rejections to the process's single archive writer."""
 
-    def __init__(self, db: str | None = None, batch_size: int = 200, flush_seconds: float = 5.0, stats=None, crawler=None, command: str = "crawl"):
+    def __init__(self, db: str | None = None, batch_size: int = 200, flush_seconds: float = 5.0, stats=None, crawler=None,
+                 command: str = "crawl", sink_class: type = ThreadedArchiveSink):
         self.db = str(db or default_path())
+        self.sink_class = sink_class
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.stats = stats  # a Scrapy StatsCollector, or None
         self.crawler = crawler
         self.command = command
-        self.sink: ThreadedArchiveSink | None = None
+        self.sink: ArchiveSink | None = None
         self.final_stats: WriteStats | None = None
-        self._key = shared.archive_key(self.db)
+        self._key = ("sink", shared.archive_key(self.db))
         self._failed = False
 
     @classmethod
     def from_crawler(cls, crawler):
+        from scrapy.utils.misc import load_object
+
         settings = crawler.settings
         return cls(
             db=settings.get("NEWSARCHIVE_DB") or None,
@@ -45,13 +49,11 @@ class ArchivePipeline:
             stats=crawler.stats,
             crawler=crawler,
             command=settings.get("NEWSARCHIVE_RUN_COMMAND") or f"crawl {crawler.spidercls.name} (pid {os.getpid()})",
+            sink_class=load_object(settings.get("NEWSARCHIVE_SINK") or ThreadedArchiveSink),
         )
 
     def open_spider(self, spider=None) -> None:
-        archive = shared.acquire(self._key, lambda: Archive(self.db))
-        self.sink = shared.acquire(
-            ("sink", self._key), lambda: ThreadedArchiveSink(archive, self.batch_size, self.flush_seconds, self.command)
-        )
+        self.sink = shared.acquire(self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command))
         if self.stats is not None:
             self.stats.set_value("newsarchive/run_id", self.sink.run_id)
 
@@ -80,8 +82,7 @@ class ArchivePipeline:
         if self.sink is None:
             return None
         sink, self.sink = self.sink, None
-        final = await asyncio.to_thread(shared.release, ("sink", self._key), lambda s: s.close())
-        await asyncio.to_thread(shared.release, self._key, lambda archive: archive.close())
+        final = await asyncio.to_thread(shared.release, self._key, lambda s: s.close())
         if self.stats is not None:
             LOGGER.info("%s", summary(self.stats.get_stats()))
         if final is not None:

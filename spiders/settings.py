@@ -42,6 +42,7 @@ NEWSARCHIVE_BATCH_SIZE = 200  # articles per archive transaction
 NEWSARCHIVE_FLUSH_SECONDS = 5.0  # longest time an extracted article waits before it is written
 NEWSARCHIVE_SKIP_KNOWN = True  # do not fetch article URLs that are already archived
 NEWSARCHIVE_SEEN_URLS = "pipelines.seen.ArchiveSeenUrls"  # class answering "already archived?" (swappable)
+NEWSARCHIVE_SINK = "pipelines.sink.ThreadedArchiveSink"  # class the pipeline writes through (swappable)
 NEWSARCHIVE_WARC_DIR = None  # folder for WARC copies of fetched responses (None: no WARC)
 NEWSARCHIVE_HEARTBEAT = 0.05  # seconds between reactor heartbeats that measure stalls (0: off)
 NEWSARCHIVE_SITE_DEPTH = 2  # default link depth of the site spider

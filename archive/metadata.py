@@ -1,0 +1,246 @@
+"""Article metadata from several pieces of evidence, each value tagged with where it came from.
+
+Evidence, strongest first: hints (jsonl fields, feeds, sitemaps), JSON-LD, OpenGraph/meta tags,
+the page's byline and title (trafilatura), the URL, the first line of a text file. Every value is
+sanity-checked (dates between 1990 and tomorrow, modified not before published, authors that
+are names) and the date gets a confidence: high (two sources agree), medium (one structured
+source), low (a heuristic or a conflict), none.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+LOGGER = logging.getLogger(__name__)
+
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)  # no news web page is older
+ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
+                 "blogposting", "report", "scholarlyarticle", "techarticle", "liveblogposting", "backgroundnewsarticle",
+                 "reviewnewsarticle", "socialmediaposting", "webpage"}
+STRUCTURED = {"hint", "feed", "sitemap", "jsonld", "meta", "opengraph"}  # sources that state a date explicitly
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|\b)")
+_NOT_A_NAME = re.compile(r"(https?:|www\.|@|\d|\b(staff|editors?|team|admin|news(room)?|desk|agency|press|contributors?)\b)", re.I)
+_BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
+
+
+@dataclass
+class Metadata:
+    """Field values and, for each, the evidence it came from."""
+
+    values: dict[str, Any] = field(default_factory=dict)
+    provenance: dict[str, str] = field(default_factory=dict)
+    rejected: list[str] = field(default_factory=list)  # "field=value (source): reason"
+
+    def offer(self, name: str, value: Any, source: str) -> None:
+        """Keep the first sane value offered for ``name``."""
+        if name in self.values or value in (None, "", []):
+            return
+        self.values[name] = value
+        self.provenance[name] = source
+
+
+# -- page evidence ---------------------------------------------------------
+def jsonld_objects(tree) -> list[dict]:
+    """Article-like JSON-LD objects of the page (also inside @graph and lists)."""
+    found: list[dict] = []
+    for script in tree.xpath('//script[contains(translate(@type, "LDJSON", "ldjson"), "ld+json")]'):
+        try:
+            data = json.loads(script.text or "")
+        except (ValueError, TypeError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kinds = item.get("@type")
+                kinds = kinds if isinstance(kinds, list) else [kinds]
+                if any(isinstance(k, str) and k.lower() in ARTICLE_TYPES for k in kinds):
+                    found.append(item)
+                stack.extend(v for k, v in item.items() if k in ("@graph", "mainEntity", "mainEntityOfPage") and isinstance(v, (list, dict)))
+    # an Article beats a WebPage
+    found.sort(key=lambda o: str(o.get("@type")).lower() == "webpage")
+    return found
+
+
+def meta_tags(tree) -> dict[str, str]:
+    """<meta property|name|itemprop=... content=...>, first value per lower-cased key."""
+    tags: dict[str, str] = {}
+    for meta in tree.iter("meta"):
+        key = meta.get("property") or meta.get("name") or meta.get("itemprop")
+        content = meta.get("content")
+        if key and content and content.strip():
+            tags.setdefault(key.strip().lower(), content.strip())
+    return tags
+
+
+def _names(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [n for v in value for n in _names(v)]
+    return []
+
+
+def _first_url(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict):
+        return _first_url(value.get("url") or value.get("contentUrl"))
+    if isinstance(value, list) and value:
+        return _first_url(value[0])
+    return None
+
+
+def parse_date(value) -> datetime | None:
+    """ISO-8601 and its common variants; naive values are taken as UTC."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        text = value.strip().replace("Z", "+00:00")
+        text = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", text)  # +0100 -> +01:00
+        try:
+            parsed = datetime.fromisoformat(text)
+        except ValueError:
+            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text) or re.match(r"(\d{4})/(\d{2})/(\d{2})", text)
+            if not match:
+                return None
+            try:
+                parsed = datetime(*map(int, match.groups()))
+            except ValueError:
+                return None
+    else:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def clean_author(name: str, site_name: str | None = None) -> str | None:
+    """A person's name, or None for sentences, URLs, handles, desks and the site's own name."""
+    name = _BY.sub("", re.sub(r"\s+", " ", name or "")).strip(" ,;|-")
+    if not name or len(name) > 60 or len(name.split()) > 5 or _NOT_A_NAME.search(name):
+        return None
+    if name.endswith((".", "!", "?")) and not re.search(r"\b[A-Z]\.$", name):
+        return None
+    if site_name and name.lower() == site_name.lower():
+        return None
+    if not any(c.isupper() for c in name[:1]):
+        return None
+    return name
+
+
+def split_authors(value: str) -> list[str]:
+    return [p for p in re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", value or "") if p]
+
+
+def gather(raw_url: str, hints: dict, tree=None, fallback=None, first_line: str | None = None) -> Metadata:
+    """Collect every field from the evidence in order of strength; ``fallback`` is trafilatura's Document."""
+    md = Metadata()
+    hint_source = hints.get("source_kind") or "hint"  # feed | sitemap | hint (jsonl)
+    jsonld = jsonld_objects(tree) if tree is not None else []
+    meta = meta_tags(tree) if tree is not None else {}
+    ld = jsonld[0] if jsonld else {}
+
+    md.offer("title", hints.get("title"), hint_source)
+    md.offer("title", ld.get("headline") if isinstance(ld.get("headline"), str) else None, "jsonld")
+    md.offer("title", meta.get("og:title"), "opengraph")
+    md.offer("title", getattr(fallback, "title", None), "html-title")
+    md.offer("title", first_line, "first-line")
+
+    md.offer("site_name", meta.get("og:site_name"), "opengraph")
+    md.offer("site_name", next(iter(_names(ld.get("publisher"))), None), "jsonld")
+    md.offer("site_name", getattr(fallback, "sitename", None), "html")
+    site = md.values.get("site_name")
+
+    for source, candidates in (
+        (hint_source, split_authors(hints.get("author") or "")),
+        ("jsonld", _names(ld.get("author"))),
+        ("meta", split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
+        ("byline", split_authors(getattr(fallback, "author", None) or "")),
+    ):
+        names, bad = [], []
+        for candidate in candidates:
+            name = clean_author(candidate, site)
+            if name:
+                names.append(name)
+            else:
+                bad.append(candidate)
+        names = list(dict.fromkeys(names))
+        md.rejected.extend(f"author={b!r} ({source}): not a name" for b in bad[:3])
+        if names:
+            md.offer("authors", names, source)
+            break
+
+    _dates(md, raw_url, hints, hint_source, ld, meta, fallback)
+
+    lang = tree.getroot().get("lang") if tree is not None and hasattr(tree, "getroot") else (tree.get("lang") if tree is not None else None)
+    md.offer("language", (lang or "").split("-")[0].lower() or None, "html-lang")
+    md.offer("language", (meta.get("og:locale") or "").split("_")[0].lower() or None, "opengraph")
+    md.offer("language", ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None, "jsonld")
+
+    canonical = tree.xpath('//link[@rel="canonical"]/@href') if tree is not None else []
+    md.offer("canonical_url", canonical[0].strip() if canonical and canonical[0].startswith("http") else None, "link-canonical")
+    md.offer("canonical_url", meta.get("og:url") if (meta.get("og:url") or "").startswith("http") else None, "opengraph")
+
+    md.offer("description", meta.get("og:description"), "opengraph")
+    md.offer("description", meta.get("description"), "meta")
+    md.offer("description", ld.get("description") if isinstance(ld.get("description"), str) else None, "jsonld")
+
+    md.offer("image", meta.get("og:image"), "opengraph")
+    md.offer("image", _first_url(ld.get("image")), "jsonld")
+    md.offer("image", meta.get("twitter:image"), "meta")
+    return md
+
+
+def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, meta: dict, fallback) -> None:
+    """Published and modified dates with sanity checks and a confidence."""
+    now = datetime.now(timezone.utc)
+    url_match = _URL_DATE.search(raw_url or "")
+    candidates = [
+        (hint_source, hints.get("published")),
+        ("jsonld", ld.get("datePublished") or ld.get("dateCreated")),
+        ("meta", meta.get("article:published_time") or meta.get("og:published_time") or meta.get("datepublished")
+         or meta.get("pubdate") or meta.get("publishdate") or meta.get("date") or meta.get("dc.date") or meta.get("dc.date.issued")),
+        ("url", "-".join(url_match.groups()) if url_match else None),
+        ("htmldate", getattr(fallback, "date", None)),
+    ]
+    sane: list[tuple[str, datetime]] = []
+    for source, value in candidates:
+        parsed = parse_date(value)
+        if value and parsed is None:
+            md.rejected.append(f"published={value!r} ({source}): not a date")
+        elif parsed is not None and not (EARLIEST <= parsed <= now + timedelta(days=1)):
+            md.rejected.append(f"published={value!r} ({source}): {'in the future' if parsed > now else 'before 1990'}")
+        elif parsed is not None:
+            sane.append((source, parsed))
+    if sane:
+        source, best = sane[0]
+        md.offer("published", best, source)
+        agreeing = {s for s, d in sane[1:] if abs((d - best).total_seconds()) < 36 * 3600 and s != "htmldate" or (s == "htmldate" and d.date() == best.date())}
+        conflicting = [s for s, d in sane[1:] if abs((d - best).total_seconds()) >= 36 * 3600 and s in STRUCTURED | {"url"}]
+        if conflicting:
+            md.values["date_confidence"] = "low"
+        elif agreeing and (source in STRUCTURED or agreeing & (STRUCTURED | {"url"})):
+            md.values["date_confidence"] = "high"
+        else:
+            md.values["date_confidence"] = "medium" if source in STRUCTURED else "low"
+    else:
+        md.values["date_confidence"] = "none"
+
+    modified_value = ld.get("dateModified") or meta.get("article:modified_time") or meta.get("og:updated_time") or hints.get("modified")
+    modified = parse_date(modified_value)
+    published = md.values.get("published")
+    if modified is not None and not (EARLIEST <= modified <= now + timedelta(days=1)):
+        md.rejected.append(f"modified={modified_value!r}: outside 1990..today")
+    elif modified is not None and published is not None and modified < published - timedelta(minutes=1):
+        md.rejected.append(f"modified={modified_value!r}: before the published date")
+    elif modified is not None:
+        source = "jsonld" if ld.get("dateModified") else ("meta" if modified_value != hints.get("modified") else hint_source)
+        md.offer("modified", modified, source)

@@ -1,0 +1,160 @@
+#!/usr/bin/env python3
+"""Extraction quality and speed on the Zyte article-extraction benchmark (181 pages).
+
+Runs the project's ``archive.extract.extract`` over ../shared/eval/extraction/html/ and, in the
+same run, plain ``trafilatura.extract`` with defaults and with favor_precision + comments off;
+scores all with the benchmark's score.py (body F1, precision, recall) and prints pages/s.
+A second table checks metadata fields against the page's own structured data and the URL.
+
+    .venv/bin/python bench/extraction.py [--eval-dir ../shared/eval/extraction] [--limit N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import importlib.util
+import json
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import trafilatura
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from archive.errors import ExtractionError  # noqa: E402
+from archive.extract import extract  # noqa: E402
+from archive.models import RawDocument  # noqa: E402
+
+DEFAULT_EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "extraction"
+
+
+def load_scorer(eval_dir: Path):
+    spec = importlib.util.spec_from_file_location("zyte_score", eval_dir / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def timed(pages, fn) -> tuple[dict[str, str], float]:
+    out, elapsed = {}, 0.0
+    for page_id, payload in pages:
+        start = time.perf_counter()
+        try:
+            out[page_id] = fn(payload) or ""
+        except ExtractionError:
+            out[page_id] = ""
+        elapsed += time.perf_counter() - start
+    return out, elapsed
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
+    ap.add_argument("--limit", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=1, help="timing rounds; the fastest counts")
+    args = ap.parse_args(argv)
+    score = load_scorer(args.eval_dir)
+    gt_all = json.loads((args.eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
+    paths = sorted((args.eval_dir / "html").glob("*.html.gz"))[: args.limit or None]
+    html = [(p.name[:-8], gzip.open(p, "rt", encoding="utf-8").read()) for p in paths]
+    raws = {pid: RawDocument(url=gt_all[pid]["url"], source=urlsplit(gt_all[pid]["url"]).hostname or "", origin="html",
+                             body=text.encode("utf-8")) for pid, text in html}
+    gt = {pid: gt_all[pid]["articleBody"] for pid, _ in html}
+    articles = {}
+
+    def ours(raw):
+        article = extract(raw)
+        articles[raw.url] = article
+        return article.text
+
+    systems = [
+        ("trafilatura.extract (defaults)", html, lambda h: trafilatura.extract(h)),
+        ("trafilatura.extract (precision, no comments)", html,
+         lambda h: trafilatura.extract(h, favor_precision=True, include_comments=False)),
+        ("newsarchive extract (incl. metadata)", [(pid, raws[pid]) for pid, _ in html], ours),
+    ]
+    trafilatura.extract(html[0][1])  # warm-up
+    print(f"{len(html)} pages, trafilatura {trafilatura.__version__}\n")
+    print(f"| system | F1 | precision | recall | accuracy | pages/s | time vs trafilatura defaults |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
+    base_time = None
+    for name, pages, fn in systems:
+        best = None
+        for _ in range(max(1, args.repeat)):
+            preds, elapsed = timed(pages, fn)
+            best = elapsed if best is None else min(best, elapsed)
+        base_time = base_time or best
+        res = score.aggregate([score.page_scores(gt[pid], preds.get(pid)) for pid in gt])
+        print(f"| {name} | {res['f1']:.3f} | {res['precision']:.3f} | {res['recall']:.3f} | {res['accuracy']:.3f} "
+              f"| {len(pages) / best:.1f} | {best / base_time:.2f}x |")
+    metadata_table(html, raws, articles)
+    return 0
+
+
+def metadata_table(html, raws, articles) -> None:
+    """Fields checked against independent evidence on the page (own JSON-LD / meta / URL)."""
+    from archive.metadata import _URL_DATE, jsonld_objects, meta_tags, parse_date
+    from trafilatura.utils import load_html
+
+    rows = {k: [0, 0, 0] for k in ("title", "published (date)", "authors", "canonical_url", "language")}
+    provenance: dict[str, dict[str, int]] = {}
+    for pid, text in html:
+        raw = raws[pid]
+        article = articles.get(raw.url)
+        if article is None:
+            continue
+        for field_name, source in article.provenance.items():
+            provenance.setdefault(field_name, {}).setdefault(source, 0)
+            provenance[field_name][source] += 1
+        tree = load_html(text)
+        ld = (jsonld_objects(tree) or [{}])[0]
+        meta = meta_tags(tree)
+        truth = {
+            "title": ld.get("headline") or meta.get("og:title"),
+            "published (date)": parse_date(ld.get("datePublished") or meta.get("article:published_time")),
+            "canonical_url": (tree.xpath('//link[@rel="canonical"]/@href') or [None])[0],
+            "language": (tree.get("lang") or "").split("-")[0].lower() or None,
+        }
+        url_date = _URL_DATE.search(raw.url)
+        if truth["published (date)"] is None and url_date:
+            truth["published (date)"] = parse_date("-".join(url_date.groups()))
+        got = {
+            "title": article.title, "canonical_url": article.canonical_url or raw.url, "language": article.language,
+            "published (date)": article.published,
+        }
+        for key, expected in truth.items():
+            if not expected:
+                continue
+            rows[key][0] += 1
+            value = got[key]
+            if key == "published (date)":
+                ok = value is not None and value.date() == expected.date()
+            elif key == "title":
+                ok = bool(value) and value.strip().lower() == str(expected).strip().lower()
+            else:
+                ok = value == expected
+            rows[key][1] += ok
+        authors = [a.get("name") if isinstance(a, dict) else a for a in
+                   (ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]) if a]
+        if authors and all(isinstance(a, str) for a in authors):
+            rows["authors"][0] += 1
+            rows["authors"][1] += set(article.authors) <= set(a.strip() for a in authors) and bool(article.authors)
+        rows["authors"][2] += bool(article.authors)
+    print("\n| field | pages with evidence | agrees | share |")
+    print("| --- | --- | --- | --- |")
+    for key, (n, ok, _) in rows.items():
+        if n:
+            print(f"| {key} | {n} | {ok} | {ok / n:.2f} |")
+    print("\nprovenance (field: source=count):")
+    for field_name, counts in sorted(provenance.items()):
+        print(f"  {field_name}: " + ", ".join(f"{s}={c}" for s, c in sorted(counts.items(), key=lambda x: -x[1])))
+    confidence = {}
+    for article in articles.values():
+        confidence[article.date_confidence] = confidence.get(article.date_confidence, 0) + 1
+    print("date_confidence: " + ", ".join(f"{k}={v}" for k, v in sorted(confidence.items(), key=str)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

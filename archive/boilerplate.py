@@ -22,6 +22,7 @@ class Block:
     group: int = -1  # list id for items
     removed: str | None = None  # reason, once a rule drops the block
     ref: object = None  # the XML element behind the block, for HTML
+    level: int = 0  # heading level (1 for h1), when known
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -45,7 +46,15 @@ _UI_LABEL = re.compile(
     r"^(select (your )?language|language|languages|menu|main menu|search|share( this( article| story| page)?)?|print|email|"
     r"sign in|log in|login|register|subscribe|skip to (main )?content|advertisement|advertising|sponsored( content)?|"
     r"comments?|\d+ comments?|tags?|topics|related( articles| stories| content| posts)?|back to top|next( article| story)?|"
-    r"previous( article| story)?|close|toggle navigation|follow us|share on \w+|tweet|whatsapp|facebook|twitter|linkedin)\s*[:|]?$",
+    r"previous( article| story)?|close|toggle navigation|follow us|share on \w+|tweet|whatsapp|facebook|twitter|linkedin|"
+    r"thank you|order reprints|reprints|print article|print this (page|article)|[\w' ]{0,30}newsletter)\s*[:|.!]?$",
+    re.IGNORECASE,
+)
+# Messages of page widgets (sharing, reprints, error boxes) that end up in the text.
+_WIDGET_MESSAGE = re.compile(
+    r"^(an error (has )?occurred|please try again( later)?|this (article|story) has been sent to|"
+    r"this copy is for your personal,? non-commercial use|you have \d+ (free )?articles? left|"
+    r"already a (subscriber|member)\?)",
     re.IGNORECASE,
 )
 # Lead-ins of cross-links: "Read more: ...", "Related: ...", "SEE MORE: ...".
@@ -64,16 +73,16 @@ _LIST_HEADING = re.compile(
 )
 _IMPERATIVE = re.compile(
     r"^(sign up|subscribe|follow|click|download|listen|watch|join|like us|share|tell us|send us|start your day|"
-    r"become a (member|subscriber)|get (access|the|our|\w+ delivered))\b",
+    r"become a (member|subscriber)|get (access|the|our)|get\b.{0,60}\bdelivered)\b",
     re.IGNORECASE,
 )
 _CTA_OBJECT = re.compile(
     r"(\b(newsletters?|podcasts?|inbox|letterbox|twitter|facebook|instagram|youtube|subscriptions?|click here|"
-    r"app store|google play|what you think)\b|@\w+)",
+    r"app store|google play|what you think|here)\b|@\w+)",
     re.IGNORECASE,
 )
 _CONTACT = re.compile(
-    r"\b(e-?mail\s+(\w+\s){1,3}at\s+\S+@\S+|follow\s+(\w+\s){0,3}on\s+(twitter|facebook|instagram)|follow (him|her|them|us) @\w+)",
+    r"\b((e-?mail|write to)\s+(\w+\s){1,3}at\s+\S+@\S+|follow\s+(\w+\s){0,3}on\s+(twitter|facebook|instagram)|follow (him|her|them|us) @\w+)",
     re.IGNORECASE,
 )
 _COPYRIGHT = re.compile(r"(©|\bcopyright\b|\ball rights reserved\b)", re.IGNORECASE)
@@ -150,6 +159,10 @@ def clean_blocks(blocks: list[Block], title: str | None = None, link_texts: set[
             block.removed = "ui-label"
         elif leading and n <= 20 and _DATE.search(text) and (_DATELINE_WORDS.search(text) or n <= 8):
             block.removed = "dateline"
+        elif _WIDGET_MESSAGE.match(text):
+            block.removed = "widget-message"
+        elif trailing and block.kind == "head" and block.level == 1:
+            block.removed = "next-article"  # an article has one h1, its title; a later one starts another
         elif is_call_to_action(text):
             block.removed = "call-to-action"
         elif _CROSS_LINK.match(text) and not is_sentence(text.split(":", 1)[-1]) or _SECTION_TAG.search(text):
@@ -204,7 +217,11 @@ def _mark_trailing_headlines(blocks: list[Block], is_link, html: bool) -> None:
             break
         run.append(block)
     if html:
-        run = run[: next((i for i, b in enumerate(run) if not is_link(b)), len(run))]
+        run = run if sum(is_link(b) for b in run) >= 0.6 * len(run) else []
+        if run and len(run) >= 2 and len(kept) > len(run) + 1:
+            heading = kept[-len(run) - 1]
+            if heading.kind == "head" and len(words(heading.text)) <= 6:
+                run.append(heading)  # the heading over nothing but links
     elif len(run) < 3 or sum(is_title_case(b.text) for b in run) < 0.6 * len(run):
         run = []
     if run and len(run) < len(kept):

@@ -123,7 +123,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         raise ExtractionError("not an HTML document")
     link_texts = {normalise_link_text(a.text_content()) for a in tree.iter("a")}
     url = None if raw.url.startswith("file:") else raw.url
-    options = dict(url=url, include_comments=False, with_metadata=True, config=_CONFIG)
+    options = dict(url=url, include_comments=False, with_metadata=False, config=_CONFIG)
     document = trafilatura.bare_extraction(tree, favor_precision=True, **options)
     text_source = "trafilatura"
     if document is None or len(document.text or "") < SHORT_TEXT_CHARS:
@@ -131,7 +131,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         second = trafilatura.bare_extraction(tree, **options)
         if second is not None and len(second.text or "") > 3 * len((document.text if document else None) or ""):
             document, text_source = second, "trafilatura-default"
-    md = gather(raw.url, raw.hints, tree, document)
+    md = gather(raw.url, raw.hints, tree)
     body, removed = "", Counter()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)
@@ -143,7 +143,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
                 if parent is not None:
                     parent.remove(block.ref)
         body = xmltotxt(document.body, False).strip()
-    ld_body = _jsonld_body(tree, body)
+    ld_body = _jsonld_body(tree, body)  # after gather: htmldate may prune the tree
     if ld_body:
         body, text_source = ld_body, "jsonld"
     return body, md, removed, text_source
@@ -158,7 +158,9 @@ def _body_blocks(body) -> list[Block]:
             blocks.extend(Block("item", " ".join(item.itertext()), group, ref=item) for item in element.iter("item"))
         else:
             kind = {"head": "head", "p": "p"}.get(element.tag, "other")
-            blocks.append(Block(kind, " ".join(element.itertext()), ref=element))
+            heading = re.fullmatch(r"h([1-6])", element.get("rend") or "")
+            level = int(heading.group(1)) if heading else 0
+            blocks.append(Block(kind, " ".join(element.itertext()), ref=element, level=level))
     return blocks
 
 
@@ -184,7 +186,7 @@ def _jsonld_body(tree, extracted: str) -> str | None:
         body = re.sub(r"<[^>]+>", " ", body)
     body = html_lib.unescape(body)
     body = "\n".join(" ".join(line.split()) for line in body.splitlines() if line.strip())
-    if len(body) < 1.1 * len(extracted):
+    if len(body) < 1.02 * len(extracted):  # not longer: nothing to gain
         return None
     ld = _shingles(body)
     page = _shingles(" ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))

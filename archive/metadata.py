@@ -45,6 +45,54 @@ class Metadata:
 
 
 # -- page evidence ---------------------------------------------------------
+# Containers whose names are not the article's: sidebars, teasers, footers, comment threads.
+_ASIDE = re.compile(r"sidebar|aside|related|recommend|widget|promo|teaser|footer|comment|newsletter|popular|trending|most-read", re.I)
+_BYLINE_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
+    ' or contains(@class, "author") and not(contains(@class, "authors-list")) or contains(@id, "byline")]'
+)
+
+
+def html_title(tree) -> str | None:
+    """The single <h1>, else <title> without a " | Site name" suffix."""
+    h1 = [h.text_content().strip() for h in tree.iter("h1") if h.text_content().strip()]
+    if len(h1) == 1 and len(h1[0].split()) >= 2:
+        return " ".join(h1[0].split())
+    title = tree.find(".//title")
+    text = " ".join((title.text_content() if title is not None else "").split())
+    return re.split(r"\s+[|–—-]\s+(?=[^|–—-]+$)", text)[0] if text else None
+
+
+def _in_aside(element) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in ("aside", "nav", "footer"):
+            return True
+        label = f"{ancestor.get('class', '')} {ancestor.get('id', '')}"
+        if _ASIDE.search(label):
+            return True
+    return False
+
+
+def byline(tree) -> list[str]:
+    """Author names from the page's byline, ignoring sidebars, teasers, footers and comments."""
+    for element in tree.xpath(_BYLINE_XPATH)[:20]:
+        if element.tag in ("meta", "link", "body", "html", "article") or _in_aside(element):
+            continue
+        text = " ".join(element.text_content().split())
+        names = [n for n in split_authors(text) if clean_author(n)]
+        if names:
+            return names
+    return []
+
+
+def _htmldate(tree, url: str) -> str | None:
+    from htmldate import find_date
+
+    try:
+        return find_date(tree, extensive_search=False, original_date=True, url=url or None, outputformat="%Y-%m-%dT%H:%M:%S%z")
+    except Exception:  # htmldate raises on odd pages; the date is optional evidence
+        return None
+
 def jsonld_objects(tree) -> list[dict]:
     """Article-like JSON-LD objects of the page (also inside @graph and lists)."""
     found: list[dict] = []
@@ -140,8 +188,8 @@ def split_authors(value: str) -> list[str]:
     return [p for p in re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", value or "") if p]
 
 
-def gather(raw_url: str, hints: dict, tree=None, fallback=None, first_line: str | None = None) -> Metadata:
-    """Collect every field from the evidence in order of strength; ``fallback`` is trafilatura's Document."""
+def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) -> Metadata:
+    """Collect every field from the evidence in order of strength (``tree``: the parsed HTML page)."""
     md = Metadata()
     hint_source = hints.get("source_kind") or "hint"  # feed | sitemap | hint (jsonl)
     jsonld = jsonld_objects(tree) if tree is not None else []
@@ -151,19 +199,19 @@ def gather(raw_url: str, hints: dict, tree=None, fallback=None, first_line: str 
     md.offer("title", hints.get("title"), hint_source)
     md.offer("title", ld.get("headline") if isinstance(ld.get("headline"), str) else None, "jsonld")
     md.offer("title", meta.get("og:title"), "opengraph")
-    md.offer("title", getattr(fallback, "title", None), "html-title")
+    md.offer("title", html_title(tree) if tree is not None else None, "html-title")
     md.offer("title", first_line, "first-line")
 
     md.offer("site_name", meta.get("og:site_name"), "opengraph")
     md.offer("site_name", next(iter(_names(ld.get("publisher"))), None), "jsonld")
-    md.offer("site_name", getattr(fallback, "sitename", None), "html")
+    md.offer("site_name", meta.get("application-name"), "meta")
     site = md.values.get("site_name")
 
     for source, candidates in (
         (hint_source, split_authors(hints.get("author") or "")),
         ("jsonld", _names(ld.get("author"))),
         ("meta", split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
-        ("byline", split_authors(getattr(fallback, "author", None) or "")),
+        ("byline", byline(tree) if tree is not None else []),
     ):
         names, bad = [], []
         for candidate in candidates:
@@ -178,9 +226,9 @@ def gather(raw_url: str, hints: dict, tree=None, fallback=None, first_line: str 
             md.offer("authors", names, source)
             break
 
-    _dates(md, raw_url, hints, hint_source, ld, meta, fallback)
+    _dates(md, raw_url, hints, hint_source, ld, meta, tree)
 
-    lang = tree.getroot().get("lang") if tree is not None and hasattr(tree, "getroot") else (tree.get("lang") if tree is not None else None)
+    lang = tree.get("lang") if tree is not None else None
     md.offer("language", (lang or "").split("-")[0].lower() or None, "html-lang")
     md.offer("language", (meta.get("og:locale") or "").split("_")[0].lower() or None, "opengraph")
     md.offer("language", ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None, "jsonld")
@@ -199,7 +247,7 @@ def gather(raw_url: str, hints: dict, tree=None, fallback=None, first_line: str 
     return md
 
 
-def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, meta: dict, fallback) -> None:
+def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, meta: dict, tree) -> None:
     """Published and modified dates with sanity checks and a confidence."""
     now = datetime.now(timezone.utc)
     url_match = _URL_DATE.search(raw_url or "")
@@ -209,7 +257,7 @@ def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, 
         ("meta", meta.get("article:published_time") or meta.get("og:published_time") or meta.get("datepublished")
          or meta.get("pubdate") or meta.get("publishdate") or meta.get("date") or meta.get("dc.date") or meta.get("dc.date.issued")),
         ("url", "-".join(url_match.groups()) if url_match else None),
-        ("htmldate", getattr(fallback, "date", None)),
+        ("htmldate", _htmldate(tree, raw_url) if tree is not None else None),
     ]
     sane: list[tuple[str, datetime]] = []
     for source, value in candidates:

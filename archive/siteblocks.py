@@ -1,0 +1,115 @@
+"""Per-site boilerplate learning: blocks that repeat across articles of one source are removed.
+
+Single-page rules cannot know that "Latest news" with today's headlines, a newsletter box or a
+standard disclaimer appears on every page of a site; the archive can. Runs in the main process
+(the writer's transaction), since extraction workers have no database access:
+``learn`` records each block (line) of each article, ``apply`` removes the blocks that the
+archive has seen in at least ``min_articles`` different articles of the same source.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import asdict, dataclass
+from typing import Sequence
+
+import pyarrow as pa
+
+from archive.models import Article
+from archive.textnorm import normalize, text_hash
+
+LOGGER = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SiteBlockParams:
+    min_articles: int = 3  # a block in this many different articles of one source is boilerplate
+    min_chars: int = 12  # shorter blocks ("Photo", "Reuters") carry too little to count
+    max_chars: int = 600  # longer blocks are prose, even when a site repeats them
+    max_removed_share: float = 0.5  # never remove more than this share of an article's text
+
+    def fingerprint(self) -> str:
+        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def block_hash(line: str) -> str:
+    return hashlib.sha1(normalize(line.lstrip("- ")).encode("utf-8")).hexdigest()[:16]
+
+
+class SiteBoilerplate:
+    """Learns and removes repeated blocks per source, inside the caller's transaction."""
+
+    def __init__(self, params: SiteBlockParams | None = None):
+        self.params = params or SiteBlockParams()
+
+    def _blocks(self, article: Article) -> dict[str, str]:
+        p = self.params
+        return {
+            block_hash(line): line
+            for line in article.text.splitlines()
+            if p.min_chars <= len(line.strip()) <= p.max_chars and normalize(line)
+        }
+
+    def learn(self, con, articles: Sequence[Article]) -> None:
+        """Record which blocks occur in which article (by text hash) of which source."""
+        rows: dict[str, list] = {"source": [], "block_hash": [], "text_hash": [], "sample": []}
+        for article in articles:
+            for digest, line in self._blocks(article).items():
+                rows["source"].append(article.source)
+                rows["block_hash"].append(digest)
+                rows["text_hash"].append(article.text_hash)
+                rows["sample"].append(line[:200])
+        if not rows["source"]:
+            return
+        con.register("_site_blocks_batch", pa.table(rows))
+        try:
+            con.execute("INSERT OR IGNORE INTO site_blocks SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch")
+        finally:
+            con.unregister("_site_blocks_batch")
+
+    def repeated(self, con, articles: Sequence[Article]) -> set[tuple[str, str]]:
+        """(source, block_hash) pairs of the articles' blocks seen in enough different articles."""
+        pairs = {"source": [], "block_hash": []}
+        for article in articles:
+            for digest in self._blocks(article):
+                pairs["source"].append(article.source)
+                pairs["block_hash"].append(digest)
+        if not pairs["source"]:
+            return set()
+        con.register("_site_blocks_query", pa.table(pairs))
+        try:
+            rows = con.execute(
+                """
+                SELECT s.source, s.block_hash FROM site_blocks s
+                JOIN (SELECT DISTINCT source, block_hash FROM _site_blocks_query) q USING (source, block_hash)
+                GROUP BY s.source, s.block_hash HAVING count(*) >= ?
+                """,
+                [self.params.min_articles],
+            ).fetchall()
+        finally:
+            con.unregister("_site_blocks_query")
+        return {(source, digest) for source, digest in rows}
+
+    def apply(self, con, articles: Sequence[Article]) -> int:
+        """Learn from ``articles``, then strip their repeated blocks in place; return how many changed."""
+        self.learn(con, articles)
+        repeated = self.repeated(con, articles)
+        changed = 0
+        for article in articles:
+            lines = article.text.splitlines()
+            keep = [line for line in lines if (article.source, block_hash(line)) not in repeated
+                    or not (self.params.min_chars <= len(line.strip()) <= self.params.max_chars)]
+            if len(keep) == len(lines):
+                continue
+            removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
+            if removed_chars > self.params.max_removed_share * max(1, len(article.text)):
+                LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)
+                continue
+            article.text = "\n".join(keep)
+            article.text_hash = text_hash(article.text)
+            removed = article.meta.setdefault("removed_blocks", {})
+            removed["site-boilerplate"] = len(lines) - len(keep)
+            changed += 1
+        return changed

@@ -167,5 +167,9 @@ def main() -> None:
     cli(prog_name="newsarchive")
 
 
+from archive.cli_reextract import reextract  # noqa: E402  (command modules register below)
+cli.add_command(reextract)
+
+
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Iterable
 
 # Kinds: head (heading), p (paragraph), item (list item; ``group`` numbers the list), other.
 
@@ -138,7 +139,7 @@ def is_call_to_action(text: str) -> bool:
     return bool(re.search(r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|today|free|inbox|here|now)\b", text, re.IGNORECASE))
 
 
-def clean_blocks(blocks: list[Block], title: str | None = None, link_texts: set[str] | None = None) -> list[Block]:
+def clean_blocks(blocks: list[Block], titles: Iterable[str | None] = (), link_texts: set[str] | None = None) -> list[Block]:
     """Mark boilerplate blocks (``removed`` = reason); return the blocks.
 
     ``link_texts`` are the normalised texts of the page's links (HTML only): a headline that is
@@ -146,14 +147,14 @@ def clean_blocks(blocks: list[Block], title: str | None = None, link_texts: set[
     """
     first_body = next((i for i, b in enumerate(blocks) if is_substantial(b)), len(blocks))
     last_body = max((i for i, b in enumerate(blocks) if is_substantial(b)), default=-1)
-    norm_title = _norm(title) if title else None
+    norm_titles = {_norm(t) for t in titles if t}
     for i, block in enumerate(blocks):
         text = block.text.strip()
         n = len(words(text))
         leading, trailing = i < first_body, i > last_body
         if not text or n == 0:
             block.removed = "empty"
-        elif leading and norm_title and _norm(text) == norm_title:
+        elif leading and _norm(text) in norm_titles:
             block.removed = "title"
         elif _UI_LABEL.match(text) or (leading and n <= 3 and text.endswith(":")):
             block.removed = "ui-label"

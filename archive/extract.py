@@ -23,7 +23,7 @@ from trafilatura.xml import xmltotxt
 from archive import plaintext
 from archive.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.errors import ExtractionError
-from archive.metadata import Metadata, gather, jsonld_objects
+from archive.metadata import Metadata, gather, html_title, jsonld_objects, meta_tags
 from archive.models import Article, RawDocument
 from archive.textnorm import text_hash
 
@@ -135,7 +135,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     body, removed = "", Counter()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)
-        clean_blocks(blocks, md.values.get("title"), link_texts)
+        clean_blocks(blocks, {md.values.get("title"), html_title(tree), meta_tags(tree).get("og:title")}, link_texts)
         for block in blocks:
             if block.removed:
                 removed[block.removed] += 1

@@ -148,6 +148,12 @@ def _first_url(value) -> str | None:
     return None
 
 
+def _overlaps(text: str, other: str) -> bool:
+    """At least half of the words of ``text`` occur in ``other``."""
+    mine, theirs = set(re.findall(r"\w+", text.lower())), set(re.findall(r"\w+", other.lower()))
+    return bool(mine) and len(mine & theirs) >= 0.5 * len(mine)
+
+
 def parse_date(value) -> datetime | None:
     """ISO-8601 and its common variants; naive values are taken as UTC."""
     if isinstance(value, datetime):
@@ -197,9 +203,14 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     ld = jsonld[0] if jsonld else {}
 
     md.offer("title", hints.get("title"), hint_source)
-    md.offer("title", ld.get("headline") if isinstance(ld.get("headline"), str) else None, "jsonld")
+    page_title = html_title(tree) if tree is not None else None
+    headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    if headline and page_title and not _overlaps(headline, page_title + " " + meta.get("og:title", "")):
+        md.rejected.append(f"title={headline!r} (jsonld): not the page's headline")
+        headline = None
+    md.offer("title", headline, "jsonld")
     md.offer("title", meta.get("og:title"), "opengraph")
-    md.offer("title", html_title(tree) if tree is not None else None, "html-title")
+    md.offer("title", page_title, "html-title")
     md.offer("title", first_line, "first-line")
 
     md.offer("site_name", meta.get("og:site_name"), "opengraph")

@@ -1,0 +1,151 @@
+"""HTML extraction: each evidence source and each sanity rule, on small hand-written pages."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+
+from archive.extract import extract
+from archive.models import RawDocument
+
+PARAS = [
+    "The regional water board confirmed on Monday that the reservoir above Elmford had fallen to its lowest "
+    "level in thirty years, after a summer with less than half the usual rainfall.",
+    "Engineers said the board would start pumping from the river later this week, and asked households to "
+    "avoid watering gardens and washing cars until the autumn rains arrive.",
+    "Farmers in the valley said the restrictions came too late for this year's harvest, which they expect to "
+    "be the smallest since the drought of 1995 forced many of them to sell livestock.",
+    "The board's chair, Miriam Okafor, told reporters that a second reservoir planned for the northern hills "
+    "would be approved next year and could hold enough water for two dry summers.",
+]
+TITLE = "Elmford reservoir falls to lowest level in thirty years"
+
+
+def page(paragraphs=PARAS, head: str = "", before: str = "", after: str = "", aside: str = "", title: str = TITLE) -> bytes:
+    body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} - Valley Post</title>{head}</head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav>
+<main><article><h1>{title}</h1>{before}
+{body}
+{after}</article><aside class="sidebar">{aside}</aside></main>
+<footer><p>Valley Post, 12 Mill Lane</p></footer></body></html>""".encode("utf-8")
+
+
+def run(body: bytes, url: str = "https://valleypost.example/news/2023/08/14/reservoir", **hints):
+    return extract(RawDocument(url=url, source="valleypost.example", origin="html", body=body, hints=hints))
+
+
+def jsonld(**fields) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", **fields}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_body_keeps_every_paragraph_and_drops_the_headline():
+    article = run(page())
+    assert article.text.splitlines() == PARAS
+    assert article.title == TITLE and article.provenance["title"] == "html-title"
+    assert article.provenance["text"] == "trafilatura"
+
+
+def test_jsonld_article_body_restores_a_paragraph_the_page_hides_from_extraction():
+    # The last paragraph sits in a block trafilatura drops as a teaser; JSON-LD has the whole body.
+    teaser = f'<div class="related-teaser"><a href="/x">{PARAS[3]}</a></div>'
+    body = page(PARAS[:3], after=teaser, head=jsonld(headline=TITLE, articleBody="\n".join(PARAS)))
+    article = run(body)
+    assert article.provenance["text"] == "jsonld"
+    assert PARAS[3] in article.text and PARAS[0] in article.text
+    assert article.provenance["title"] == "jsonld"
+
+
+def test_wrong_jsonld_is_checked_against_the_page():
+    other = "A completely different story about a football match that this page does not show anywhere. " * 8
+    article = run(page(head=jsonld(headline="Cup final ends in a draw", articleBody=other)))
+    assert article.provenance["text"] == "trafilatura"
+    assert "football" not in article.text
+    assert article.text.splitlines() == PARAS
+
+
+def test_truncated_jsonld_body_is_not_used():
+    article = run(page(head=jsonld(headline=TITLE, articleBody=PARAS[0][:120])))
+    assert article.provenance["text"] == "trafilatura" and article.text.splitlines() == PARAS
+
+
+def test_author_from_jsonld_as_list_and_organisations_are_not_names():
+    authors = [{"@type": "Person", "name": "Tom Reyes"}, {"@type": "Person", "name": "Ines Wolf"},
+               {"@type": "Organization", "name": "Valley Post Staff"}]
+    article = run(page(head=jsonld(headline=TITLE, author=authors)))
+    assert article.authors == ["Tom Reyes", "Ines Wolf"]
+    assert article.author == "Tom Reyes; Ines Wolf"
+    assert article.provenance["authors"] == "jsonld"
+    assert any("Valley Post Staff" in r for r in article.meta["rejected"])
+
+
+def test_byline_in_the_article_is_used_but_a_byline_in_a_sidebar_is_not():
+    sidebar = '<h3>Most read</h3><ul><li><a href="/y">Bridge reopens</a> <span class="byline">By Carla Mendes</span></li></ul>'
+    article = run(page(aside=sidebar))
+    assert article.authors == [] and "authors" not in article.provenance
+    article = run(page(before='<p class="byline">By Peter Hall</p>', aside=sidebar))
+    assert article.authors == ["Peter Hall"] and article.provenance["authors"] == "byline"
+
+
+def test_author_that_is_a_sentence_or_the_site_name_is_rejected():
+    meta = '<meta name="author" content="Read our latest coverage of the drought here."><meta property="og:site_name" content="Valley Post">'
+    assert run(page(head=meta)).authors == []
+    assert run(page(head='<meta property="og:site_name" content="Valley Post"><meta name="author" content="Valley Post">')).authors == []
+
+
+def test_future_date_is_rejected_and_the_next_evidence_is_used():
+    future = (datetime.now(timezone.utc) + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    article = run(page(head=jsonld(headline=TITLE, datePublished=future)))
+    assert article.published == datetime(2023, 8, 14, tzinfo=timezone.utc)
+    assert article.provenance["published"] == "url"
+    assert article.date_confidence == "low"
+    assert any("in the future" in r for r in article.meta["rejected"])
+
+
+def test_date_before_1990_is_rejected():
+    article = run(page(head=jsonld(headline=TITLE, datePublished="1970-01-01T00:00:00Z")), url="https://valleypost.example/a")
+    assert article.published is None or article.published.year >= 1990
+    assert any("before 1990" in r for r in article.meta["rejected"])
+
+
+def test_agreeing_sources_give_high_confidence_and_modified_before_published_is_dropped():
+    head = jsonld(headline=TITLE, datePublished="2023-08-14T09:30:00+02:00", dateModified="2023-08-13T08:00:00Z")
+    head += '<meta property="article:published_time" content="2023-08-14T07:30:00Z">'
+    article = run(page(head=head))
+    assert article.published == datetime(2023, 8, 14, 7, 30, tzinfo=timezone.utc)
+    assert article.provenance["published"] == "jsonld" and article.date_confidence == "high"
+    assert article.modified is None and any("before the published date" in r for r in article.meta["rejected"])
+
+
+def test_conflicting_dates_are_low_confidence():
+    head = jsonld(headline=TITLE, datePublished="2021-01-02T10:00:00Z")
+    assert run(page(head=head)).date_confidence == "low"  # the URL says 2023-08-14
+
+
+def test_hints_from_a_feed_win_and_say_so():
+    article = run(page(), title="Feed title", published="2023-08-14T06:00:00Z", source_kind="feed")
+    assert article.title == "Feed title" and article.provenance["title"] == "feed"
+    assert article.provenance["published"] == "feed" and article.date_confidence == "high"
+
+
+def test_opengraph_fields_with_provenance():
+    head = ('<meta property="og:title" content="Reservoir at record low"><meta property="og:image" content="https://img.example/r.jpg">'
+            '<meta property="og:description" content="The lowest level in thirty years."><link rel="canonical" href="https://valleypost.example/r">')
+    article = run(page(head=head))
+    assert (article.title, article.provenance["title"]) == ("Reservoir at record low", "opengraph")
+    assert (article.image, article.provenance["image"]) == ("https://img.example/r.jpg", "opengraph")
+    assert article.description == "The lowest level in thirty years."
+    assert (article.canonical_url, article.provenance["canonical_url"]) == ("https://valleypost.example/r", "link-canonical")
+    assert (article.language, article.provenance["language"]) == ("en", "html-lang")
+
+
+def test_related_headlines_and_calls_to_action_are_removed():
+    after = ("<p>Related:</p><ul><li><a href='/1'>Council plans new flood barrier for the harbour district</a></li>"
+             "<li><a href='/2'>Heatwave warning issued for the weekend across the valley</a></li>"
+             "<li><a href='/3'>Local bakery wins national award for its sourdough bread</a></li></ul>"
+             "<p>Sign up for our free morning newsletter to get the news delivered to your inbox.</p>"
+             "<p>Follow us on Twitter @valleypost and on Facebook.</p>")
+    article = run(page(after=after))
+    assert article.text.splitlines() == PARAS
+    assert article.meta["removed_blocks"]["call-to-action"] == 2

@@ -9,7 +9,6 @@ document (headline, paragraphs, lists) and go through the same rules.
 
 from __future__ import annotations
 
-import codecs
 import html as html_lib
 import logging
 import re
@@ -55,19 +54,16 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     claims = [c for c in (declared, meta.group(1).decode("ascii", "replace") if meta else None) if c]
     sample = body if len(body) < 20000 else body[:10000] + body[-10000:]
     best = from_bytes(sample).best()
-    plausible = {best.encoding, *best.could_be_from_charset} if best else set()
+    detected = body.decode(best.encoding, errors="replace") if best else None
     for claim in claims:
         try:
-            codec = codecs.lookup(claim).name.replace("-", "_")
-        except LookupError:
+            text = body.decode(claim)
+        except (LookupError, UnicodeDecodeError):
             continue
-        if not best or codec in {p.replace("-", "_") for p in plausible}:
-            try:
-                return body.decode(claim), "declared"
-            except UnicodeDecodeError:
-                continue
-    if best:
-        return body.decode(best.encoding, errors="replace"), "detected"
+        if detected is None or text == detected or claim.lower() in {best.encoding, *best.could_be_from_charset}:
+            return text, "declared"  # the declaration and the bytes agree
+    if detected is not None:
+        return detected, "detected"
     return body.decode("utf-8", errors="replace"), "replaced"
 
 

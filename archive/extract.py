@@ -110,7 +110,7 @@ def _extract_plain(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter,
     title_line = plaintext.headline(text)
     blocks = clean_blocks(plaintext.to_blocks(text, skip_first=title_line is not None))
     md = gather(raw.url, raw.hints, first_line=title_line)
-    return kept_text(blocks), md, Counter(b.removed for b in blocks if b.removed), "text"
+    return kept_text(blocks), md, Counter(b.removed for b in blocks if b.removed and b.removed != "empty"), "text"
 
 
 def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, str]:
@@ -134,7 +134,8 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         clean_blocks(blocks, {md.values.get("title"), html_title(tree), meta_tags(tree).get("og:title")}, link_texts)
         for block in blocks:
             if block.removed:
-                removed[block.removed] += 1
+                if block.removed != "empty":
+                    removed[block.removed] += 1
                 parent = block.ref.getparent()
                 if parent is not None:
                     parent.remove(block.ref)

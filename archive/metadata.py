@@ -164,16 +164,28 @@ def parse_date(value) -> datetime | None:
         try:
             parsed = datetime.fromisoformat(text)
         except ValueError:
-            match = re.match(r"(\d{4})-(\d{2})-(\d{2})", text) or re.match(r"(\d{4})/(\d{2})/(\d{2})", text)
-            if not match:
-                return None
-            try:
-                parsed = datetime(*map(int, match.groups()))
-            except ValueError:
+            parsed = _loose_date(text)
+            if parsed is None:
                 return None
     else:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _loose_date(text: str) -> datetime | None:
+    """Dates written for people ("November 19, 2019, 07:47 PM EST"); unknown zones are ignored."""
+    import warnings
+
+    from dateutil import parser as date_parser
+
+    if not re.search(r"\b(19|20)\d{2}\b", text):
+        return None  # a year must be written out; "5 May" alone would default to this year
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return date_parser.parse(text, fuzzy=False)
+    except (ValueError, OverflowError, TypeError):
+        return None
 
 
 def clean_author(name: str, site_name: str | None = None) -> str | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Container, Iterable
 
 # Kinds: head (heading), p (paragraph), item (list item; ``group`` numbers the list), other.
 
@@ -139,7 +139,7 @@ def is_call_to_action(text: str) -> bool:
     return bool(re.search(r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|today|free|inbox|here|now)\b", text, re.IGNORECASE))
 
 
-def clean_blocks(blocks: list[Block], titles: Iterable[str | None] = (), link_texts: set[str] | None = None) -> list[Block]:
+def clean_blocks(blocks: list[Block], titles: Iterable[str | None] = (), link_texts: Container[str] | None = None) -> list[Block]:
     """Mark boilerplate blocks (``removed`` = reason); return the blocks.
 
     ``link_texts`` are the normalised texts of the page's links (HTML only): a headline that is

@@ -22,7 +22,7 @@ from trafilatura.xml import xmltotxt
 from archive import plaintext
 from archive.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.errors import ExtractionError
-from archive.metadata import Metadata, gather, html_title, jsonld_objects, meta_tags
+from archive.metadata import Metadata, gather, jsonld_objects
 from archive.models import Article, RawDocument
 from archive.textnorm import text_hash
 
@@ -117,7 +117,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     tree = load_html(text)
     if tree is None:
         raise ExtractionError("not an HTML document")
-    link_texts = {normalise_link_text(a.text_content()) for a in tree.iter("a")}
+    link_texts = LinkTexts(tree)
     url = None if raw.url.startswith("file:") else raw.url
     options = dict(url=url, include_comments=False, with_metadata=False, config=_CONFIG)
     document = trafilatura.bare_extraction(tree, favor_precision=True, **options)
@@ -131,7 +131,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     body, removed = "", Counter()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)
-        clean_blocks(blocks, {md.values.get("title"), html_title(tree), meta_tags(tree).get("og:title")}, link_texts)
+        clean_blocks(blocks, md.title_candidates, link_texts)
         for block in blocks:
             if block.removed:
                 if block.removed != "empty":
@@ -144,6 +144,18 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     if ld_body:
         body, text_source = ld_body, "jsonld"
     return body, md, removed, text_source
+
+
+class LinkTexts:
+    """The page's link texts, normalised, collected on first use (many pages never ask)."""
+
+    def __init__(self, tree):
+        self._tree, self._texts = tree, None
+
+    def __contains__(self, text: str) -> bool:
+        if self._texts is None:
+            self._texts = {normalise_link_text(a.text_content()) for a in self._tree.iter("a")}
+        return text in self._texts
 
 
 def _body_blocks(body) -> list[Block]:

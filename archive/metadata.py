@@ -35,6 +35,7 @@ class Metadata:
     values: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)
     rejected: list[str] = field(default_factory=list)  # "field=value (source): reason"
+    title_candidates: set[str] = field(default_factory=set)  # every headline the page states
 
     def offer(self, name: str, value: Any, source: str) -> None:
         """Keep the first sane value offered for ``name``."""
@@ -220,6 +221,7 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     if headline and page_title and not _overlaps(headline, page_title + " " + meta.get("og:title", "")):
         md.rejected.append(f"title={headline!r} (jsonld): not the page's headline")
         headline = None
+    md.title_candidates = {t for t in (headline, page_title, meta.get("og:title"), hints.get("title")) if t}
     md.offer("title", headline, "jsonld")
     md.offer("title", meta.get("og:title"), "opengraph")
     md.offer("title", page_title, "html-title")
@@ -230,14 +232,14 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     md.offer("site_name", meta.get("application-name"), "meta")
     site = md.values.get("site_name")
 
-    for source, candidates in (
-        (hint_source, split_authors(hints.get("author") or "")),
-        ("jsonld", _names(ld.get("author"))),
-        ("meta", split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
-        ("byline", byline(tree) if tree is not None else []),
+    for source, candidates in (  # lazily: the byline search is the costly one and rarely needed
+        (hint_source, lambda: split_authors(hints.get("author") or "")),
+        ("jsonld", lambda: _names(ld.get("author"))),
+        ("meta", lambda: split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
+        ("byline", lambda: byline(tree) if tree is not None else []),
     ):
         names, bad = [], []
-        for candidate in candidates:
+        for candidate in candidates():
             name = clean_author(candidate, site)
             if name:
                 names.append(name)

@@ -98,7 +98,7 @@ def metadata_table(html, raws, articles) -> None:
     from archive.metadata import _URL_DATE, jsonld_objects, meta_tags, parse_date
     from trafilatura.utils import load_html
 
-    rows = {k: [0, 0, 0] for k in ("title", "published (date)", "authors", "canonical_url", "language")}
+    rows = {k: [0, 0, 0] for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")}
     provenance: dict[str, dict[str, int]] = {}
     for pid, text in html:
         raw = raws[pid]
@@ -118,19 +118,18 @@ def metadata_table(html, raws, articles) -> None:
             "language": (tree.get("lang") or "").split("-")[0].lower() or None,
         }
         url_date = _URL_DATE.search(raw.url)
-        if truth["published (date)"] is None and url_date:
-            truth["published (date)"] = parse_date("-".join(url_date.groups()))
+        truth["published vs URL date"] = parse_date("-".join(url_date.groups())) if url_date else None
         got = {
             "title": article.title, "canonical_url": article.canonical_url or raw.url, "language": article.language,
-            "published (date)": article.published,
+            "published (date)": article.published, "published vs URL date": article.published,
         }
         for key, expected in truth.items():
             if not expected:
                 continue
             rows[key][0] += 1
             value = got[key]
-            if key == "published (date)":
-                ok = value is not None and value.date() == expected.date()
+            if key.startswith("published"):  # URL dates are local days: allow the time-zone shift
+                ok = value is not None and abs((value - expected).total_seconds()) < (36 * 3600 if "URL" in key else 86400)
             elif key == "title":
                 ok = bool(value) and value.strip().lower() == str(expected).strip().lower()
             else:
@@ -142,6 +141,13 @@ def metadata_table(html, raws, articles) -> None:
             rows["authors"][0] += 1
             rows["authors"][1] += set(article.authors) <= set(a.strip() for a in authors) and bool(article.authors)
         rows["authors"][2] += bool(article.authors)
+    rejected: dict[str, int] = {}
+    for article in articles.values():
+        for reason in article.meta.get("rejected", []):
+            kind = reason.split("=", 1)[0] + ": " + reason.rsplit(": ", 1)[-1]
+            rejected[kind] = rejected.get(kind, 0) + 1
+    print("\nMetadata vs the page's own evidence (JSON-LD/OpenGraph/link/lang; URL dates for the URL row).")
+    print("Disagreements are values the sanity rules rejected or weaker evidence overrode.")
     print("\n| field | pages with evidence | agrees | share |")
     print("| --- | --- | --- | --- |")
     for key, (n, ok, _) in rows.items():
@@ -154,6 +160,7 @@ def metadata_table(html, raws, articles) -> None:
     for article in articles.values():
         confidence[article.date_confidence] = confidence.get(article.date_confidence, 0) + 1
     print("date_confidence: " + ", ".join(f"{k}={v}" for k, v in sorted(confidence.items(), key=str)))
+    print("rejected by sanity rules: " + ", ".join(f"{k}={v}" for k, v in sorted(rejected.items(), key=lambda x: -x[1])))
 
 
 if __name__ == "__main__":

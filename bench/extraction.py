@@ -54,6 +54,8 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timing rounds; the fastest counts")
+    ap.add_argument("--rules", action="store_true",
+                    help="also count, per boilerplate rule, removed blocks and how many of them the gold body contains")
     args = ap.parse_args(argv)
     score = load_scorer(args.eval_dir)
     gt_all = json.loads((args.eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
@@ -92,7 +94,47 @@ def main(argv=None) -> int:
         print(f"| {name} | {res['f1']:.3f} | {res['precision']:.3f} | {res['recall']:.3f} | {res['accuracy']:.3f} "
               f"| {len(pages) / best[name]:.1f} | {best[name] / base_time:.2f}x |")
     metadata_table(html, raws, articles)
+    if args.rules:
+        rules_table(score, gt, raws)
     return 0
+
+
+def rules_table(score, gt, raws) -> None:
+    """Per rule: blocks removed over all pages, and how many of them are (mostly) in the gold body."""
+    import archive.extract as extraction
+
+    counts: dict[str, list[int]] = {}
+    clean = extraction.clean_blocks
+    current = {}
+
+    def counting(blocks, *args, **kwargs):
+        result = clean(blocks, *args, **kwargs)
+        gold = set(score.shingles(score.tokens(gt[current["id"]])))
+        gold_text = " ".join(score.tokens(gt[current["id"]]))
+        for block in blocks:
+            if block.removed and block.removed != "empty":
+                toks = score.tokens(block.text)
+                sh = score.shingles(toks)
+                in_gold = sum(s in gold for s in sh) > len(sh) / 2 if sh else bool(toks) and " ".join(toks) in gold_text
+                row = counts.setdefault(block.removed, [0, 0])
+                row[0] += 1
+                row[1] += in_gold
+        return result
+
+    extraction.clean_blocks = counting
+    try:
+        for pid, raw in raws.items():
+            current["id"] = pid
+            try:
+                extract(raw)
+            except ExtractionError:
+                pass
+    finally:
+        extraction.clean_blocks = clean
+    print("\n| rule | blocks removed | of which in the gold body |")
+    print("| --- | --- | --- |")
+    for rule, (n, in_gold) in sorted(counts.items(), key=lambda x: -x[1][0]):
+        print(f"| {rule} | {n} | {in_gold} |")
 
 
 def metadata_table(html, raws, articles) -> None:

@@ -55,7 +55,7 @@ def reextract(archive: Archive, sources: Sequence[str] = (), workers: int | None
     where, params = ("WHERE source IN (SELECT unnest(?))", [list(sources)]) if sources else ("", [])
     ids = [row[0] for row in con.execute(f"SELECT id FROM articles {where} ORDER BY id", params).fetchall()]
     stats = ReextractStats()
-    text_ids: list[int] = []
+    regroup_ids: list[int] = []
     con.execute("BEGIN TRANSACTION")
     try:
         with ExtractorPool(workers) as pool:
@@ -70,12 +70,14 @@ def reextract(archive: Archive, sources: Sequence[str] = (), workers: int | None
                     else:
                         fresh.append((article_id, result))
                 site_boilerplate.apply(con, [article for _, article in fresh])
-                _update(con, fresh, stats, text_ids)
+                _update(con, fresh, stats, regroup_ids)
                 if on_chunk:
                     on_chunk(stats)
         refresh = getattr(deduplicator, "refresh", None)
-        if text_ids:
-            refresh(con, text_ids) if refresh else deduplicator.rebuild(con)
+        if regroup_ids and refresh is not None:
+            refresh(con, regroup_ids)
+        elif regroup_ids:
+            deduplicator.rebuild(con)
         stats.duplicates = con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
         con.execute("COMMIT")
     except BaseException:
@@ -100,7 +102,7 @@ def _raw_documents(con, ids: list[int]) -> list[tuple[int, RawDocument]]:
     ]
 
 
-def _update(con, fresh: list[tuple[int, Article]], stats: ReextractStats, text_ids: list[int]) -> None:
+def _update(con, fresh: list[tuple[int, Article]], stats: ReextractStats, regroup_ids: list[int]) -> None:
     """Write the new values of the articles that differ from what is stored."""
     if not fresh:
         return
@@ -120,9 +122,9 @@ def _update(con, fresh: list[tuple[int, Article]], stats: ReextractStats, text_i
             continue
         if differs:
             stats.changed += 1
-            if "text" in differs:
-                stats.text_changed += 1
-                text_ids.append(article_id)
+            stats.text_changed += "text" in differs
+            if "text" in differs or "published" in differs:  # text joins groups; dates pick representatives
+                regroup_ids.append(article_id)
         values = dict(zip(COMPARED, new), id=article_id, text_hash=a.text_hash, provenance=_json(a.provenance),
                       extractor=a.extractor, meta=_json(a.meta))
         for name in _UPDATE_SCHEMA.names:

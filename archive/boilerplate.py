@@ -86,7 +86,10 @@ _CONTACT = re.compile(
     r"\b((e-?mail|write to)\s+(\w+\s){1,3}at\s+\S+@\S+|follow\s+(\w+\s){0,3}on\s+(twitter|facebook|instagram)|follow (him|her|them|us) @\w+)",
     re.IGNORECASE,
 )
-_COPYRIGHT = re.compile(r"(©|\bcopyright\b|\ball rights reserved\b)", re.IGNORECASE)
+# A notice, not a story about copyright: the sign, "Copyright (c)/2024 ...", "Copyright Name 2024".
+_COPYRIGHT = re.compile(
+    r"(©|^copyright\b.{0,40}\b(19|20)\d{2}\b|\bcopyright\s*(\(c\)|\d{4})|\ball rights reserved\b)", re.IGNORECASE
+)
 _SHORTCODE = re.compile(r"\[(/[a-z_]+|[a-z_]+\s[^\]]*=[^\]]*)\]", re.IGNORECASE)  # WordPress [tag a=b]..[/tag]
 _SECTION_TAG = re.compile(r"\[[A-Z][A-Z ]{2,20}\]\s*\|?\s*$")  # "headline [VIDEO]", "[INSIGHT]|"
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
+from urllib.parse import urljoin
 
 LOGGER = logging.getLogger(__name__)
 
@@ -149,6 +150,16 @@ def _first_url(value) -> str | None:
     return None
 
 
+def _absolute(page_url: str, link: str | None) -> str | None:
+    """An http(s) URL, resolving relative links against the page's own URL."""
+    link = (link or "").strip()
+    if not link:
+        return None
+    if not link.startswith(("http://", "https://")) and (page_url or "").startswith(("http://", "https://")):
+        link = urljoin(page_url, link)
+    return link if link.startswith(("http://", "https://")) else None
+
+
 def _overlaps(text: str, other: str) -> bool:
     """At least half of the words of ``text`` occur in ``other``."""
     mine, theirs = set(re.findall(r"\w+", text.lower())), set(re.findall(r"\w+", other.lower()))
@@ -259,16 +270,16 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     md.offer("language", ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None, "jsonld")
 
     canonical = tree.xpath('//link[@rel="canonical"]/@href') if tree is not None else []
-    md.offer("canonical_url", canonical[0].strip() if canonical and canonical[0].startswith("http") else None, "link-canonical")
-    md.offer("canonical_url", meta.get("og:url") if (meta.get("og:url") or "").startswith("http") else None, "opengraph")
+    md.offer("canonical_url", _absolute(raw_url, canonical[0] if canonical else None), "link-canonical")
+    md.offer("canonical_url", _absolute(raw_url, meta.get("og:url")), "opengraph")
 
     md.offer("description", meta.get("og:description"), "opengraph")
     md.offer("description", meta.get("description"), "meta")
     md.offer("description", ld.get("description") if isinstance(ld.get("description"), str) else None, "jsonld")
 
-    md.offer("image", meta.get("og:image"), "opengraph")
-    md.offer("image", _first_url(ld.get("image")), "jsonld")
-    md.offer("image", meta.get("twitter:image"), "meta")
+    md.offer("image", _absolute(raw_url, meta.get("og:image")), "opengraph")
+    md.offer("image", _absolute(raw_url, _first_url(ld.get("image"))), "jsonld")
+    md.offer("image", _absolute(raw_url, meta.get("twitter:image")), "meta")
     return md
 
 

@@ -149,3 +149,17 @@ def test_related_headlines_and_calls_to_action_are_removed():
     article = run(page(after=after))
     assert article.text.splitlines() == PARAS
     assert article.meta["removed_blocks"]["call-to-action"] == 2
+
+
+def test_relative_canonical_and_image_are_resolved_against_the_page_url():
+    head = '<link rel="canonical" href="/news/reservoir"><meta property="og:image" content="/img/r.jpg">'
+    article = run(page(head=head), url="https://valleypost.example/news/reservoir?utm=x")
+    assert article.canonical_url == "https://valleypost.example/news/reservoir"
+    assert article.image == "https://valleypost.example/img/r.jpg"
+
+
+def test_a_subheading_about_copyright_is_kept_but_a_notice_is_not():
+    after = "<h2>Copyright dispute over the reservoir photographs</h2><p>© 2023 Valley Post. All rights reserved.</p>"
+    article = run(page(PARAS[:2] + [PARAS[2]], after=after.replace("</h2>", "</h2>" + f"<p>{PARAS[3]}</p>", 1)))
+    assert "Copyright dispute over the reservoir photographs" in article.text
+    assert "All rights reserved" not in article.text

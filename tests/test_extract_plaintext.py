@@ -77,3 +77,9 @@ def test_seed_boilerplate_is_removed_and_titles_come_from_headlines():
     assert article_004.title.startswith("Zelenskyy Signals Ukraine")
     assert seed("001")[1].title is None
     assert seed("000")[1].title.startswith("Zelensky calls for")
+
+
+def test_unbulleted_headlines_under_a_short_heading_are_removed():
+    tail = "\nLatest news\nBus drivers agree new contract after two-day strike\nCity library reopens after long renovation\nRail line to the airport delayed until spring"
+    article = run("\n".join(PARAS) + tail)
+    assert article.text.splitlines() == PARAS

@@ -114,3 +114,16 @@ def test_reextract_joins_articles_whose_text_became_identical(tmp_path):
         stats = reextract(archive, workers=1)
         assert stats.text_changed == 1 and stats.duplicates == 1
         assert archive.con.execute("SELECT count(DISTINCT cluster_id) FROM articles").fetchone()[0] == 1
+
+
+def test_plain_text_files_of_one_folder_share_learning(tmp_path):
+    footer = "Reporting by the Port Ellis Gazette desk; send tips to our newsroom by phone."
+    raws = []
+    for topic in TOPICS[:4]:
+        text = (f"Port Ellis {topic} closes for repairs\n\nThe {topic} will close next month, the council said on Wednesday after a debate.\n"
+                f"Officials said work on the {topic} would take six weeks and cost less than feared.\n{footer}\n")
+        raws.append(RawDocument(url=f"file:///data/gazette/{topic}.txt", source="gazette", origin="txt",
+                                body=text.encode(), content_type="text/plain"))
+    with Archive(tmp_path / "a.duckdb") as archive:
+        ingest(archive, raws)
+        assert all(footer not in text and "will close next month" in text for text in texts(archive).values())

@@ -1,9 +1,9 @@
 """Article extraction: raw HTML or plain text in, clean text and metadata with provenance out.
 
 ``extract`` is a pure function of a ``RawDocument`` so it can run in worker processes.
-HTML: trafilatura (precision mode, comments off; its default mode as a second opinion when the
-precision pass finds next to nothing), JSON-LD ``articleBody`` when the page confirms it, then
-the generic boilerplate rules of ``archive.boilerplate``. Plain text: lines become a structured
+HTML: trafilatura (fast precision pass, comments off; its fallback comparison and then its
+default mode as second opinions when that pass finds next to nothing), the generic boilerplate
+rules of ``archive.boilerplate``, then JSON-LD ``articleBody`` when the page confirms it holds more. Plain text: lines become a structured
 document (headline, paragraphs, lists) and go through the same rules.
 """
 
@@ -30,7 +30,7 @@ LOGGER = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "2"  # bump when extraction output changes; stored per article
 MIN_TEXT_CHARS = 100  # shorter bodies are navigation pages, errors or stubs, not articles
-SHORT_TEXT_CHARS = 500  # a precision pass this short gets a second opinion from the default mode
+SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
 
 _CONFIG = use_config()
 _CONFIG.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")  # the worker enforces its own time budget

@@ -15,12 +15,16 @@ import logging
 from dataclasses import asdict, dataclass
 from typing import Sequence
 
+import re
+
 import pyarrow as pa
 
 from archive.models import Article
-from archive.textnorm import normalize, text_hash
+from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
+
+_WORDS = re.compile(r"[\W_]+")
 
 
 @dataclass(frozen=True)
@@ -35,7 +39,8 @@ class SiteBlockParams:
 
 
 def block_hash(line: str) -> str:
-    return hashlib.sha1(normalize(line.lstrip("- ")).encode("utf-8")).hexdigest()[:16]
+    """Hash of a line, alike for copies that differ in case, punctuation or a list bullet."""
+    return hashlib.sha1(_WORDS.sub(" ", line.lower()).strip().encode("utf-8")).hexdigest()[:16]
 
 
 class SiteBoilerplate:
@@ -44,19 +49,16 @@ class SiteBoilerplate:
     def __init__(self, params: SiteBlockParams | None = None):
         self.params = params or SiteBlockParams()
 
-    def _blocks(self, article: Article) -> dict[str, str]:
+    def blocks(self, article: Article) -> dict[str, str]:
+        """Hash -> line for the lines of the article's text that are long enough to count."""
         p = self.params
-        return {
-            block_hash(line): line
-            for line in article.text.splitlines()
-            if p.min_chars <= len(line.strip()) <= p.max_chars and normalize(line)
-        }
+        return {block_hash(line): line for line in article.text.splitlines() if p.min_chars <= len(line.strip()) <= p.max_chars}
 
-    def learn(self, con, articles: Sequence[Article]) -> None:
+    def learn(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> None:
         """Record which blocks occur in which article (by text hash) of which source."""
         rows: dict[str, list] = {"source": [], "block_hash": [], "text_hash": [], "sample": []}
-        for article in articles:
-            for digest, line in self._blocks(article).items():
+        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
+            for digest, line in found.items():
                 rows["source"].append(article.source)
                 rows["block_hash"].append(digest)
                 rows["text_hash"].append(article.text_hash)
@@ -69,11 +71,11 @@ class SiteBoilerplate:
         finally:
             con.unregister("_site_blocks_batch")
 
-    def repeated(self, con, articles: Sequence[Article]) -> set[tuple[str, str]]:
+    def repeated(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> set[tuple[str, str]]:
         """(source, block_hash) pairs of the articles' blocks seen in enough different articles."""
         pairs = {"source": [], "block_hash": []}
-        for article in articles:
-            for digest in self._blocks(article):
+        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
+            for digest in found:
                 pairs["source"].append(article.source)
                 pairs["block_hash"].append(digest)
         if not pairs["source"]:
@@ -94,15 +96,17 @@ class SiteBoilerplate:
 
     def apply(self, con, articles: Sequence[Article]) -> int:
         """Learn from ``articles``, then strip their repeated blocks in place; return how many changed."""
-        self.learn(con, articles)
-        repeated = self.repeated(con, articles)
+        blocks = [self.blocks(article) for article in articles]
+        self.learn(con, articles, blocks)
+        repeated = self.repeated(con, articles, blocks)
         changed = 0
-        for article in articles:
-            lines = article.text.splitlines()
-            keep = [line for line in lines if (article.source, block_hash(line)) not in repeated
-                    or not (self.params.min_chars <= len(line.strip()) <= self.params.max_chars)]
-            if len(keep) == len(lines):
+        for article, found in zip(articles, blocks):
+            drop = {digest for digest in found if (article.source, digest) in repeated}
+            if not drop:
                 continue
+            p = self.params
+            lines = article.text.splitlines()
+            keep = [line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)]
             removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
             if removed_chars > self.params.max_removed_share * max(1, len(article.text)):
                 LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)

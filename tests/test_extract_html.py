@@ -163,3 +163,18 @@ def test_a_subheading_about_copyright_is_kept_but_a_notice_is_not():
     article = run(page(PARAS[:2] + [PARAS[2]], after=after.replace("</h2>", "</h2>" + f"<p>{PARAS[3]}</p>", 1)))
     assert "Copyright dispute over the reservoir photographs" in article.text
     assert "All rights reserved" not in article.text
+
+
+def test_date_from_the_page_text_is_low_confidence():
+    before = '<p class="date">Published 14 August 2023</p>'
+    article = run(page(before=before), url="https://valleypost.example/news/reservoir")
+    assert article.published is not None and article.published.date().isoformat() == "2023-08-14"
+    assert article.provenance["published"] == "htmldate" and article.date_confidence == "low"
+
+
+def test_meta_author_and_future_modified_date():
+    future = (datetime.now(timezone.utc) + timedelta(days=30)).isoformat()
+    head = f'<meta name="author" content="Dana Whitfield"><meta property="article:modified_time" content="{future}">'
+    article = run(page(head=head))
+    assert (article.authors, article.provenance["authors"]) == (["Dana Whitfield"], "meta")
+    assert article.modified is None and any(r.startswith("modified=") for r in article.meta["rejected"])

@@ -178,3 +178,44 @@ def test_meta_author_and_future_modified_date():
     article = run(page(head=head))
     assert (article.authors, article.provenance["authors"]) == (["Dana Whitfield"], "meta")
     assert article.modified is None and any(r.startswith("modified=") for r in article.meta["rejected"])
+
+
+def chunked(next_article: str = "") -> bytes:
+    chunks = "".join(
+        f'<div class="body chunk"><p>{p}</p></div><div class="ad-slot"><p>Advertisement</p></div>' for p in PARAS
+    )
+    return (f"<html lang='en'><head><title>{TITLE}</title></head><body><article><h1>{TITLE}</h1>"
+            f"<div class='chunks'>{chunks}{next_article}</div></article></body></html>").encode()
+
+
+def first_chunk_only():
+    """What an extractor that stopped after the first chunk returns."""
+    from lxml import etree
+
+    body = etree.Element("body")
+    etree.SubElement(body, "p").text = PARAS[0]
+    return body
+
+
+def test_article_split_into_sibling_chunks_is_whole():
+    from trafilatura.utils import load_html
+
+    from archive.chunks import recover_chunks
+
+    body = first_chunk_only()
+    assert recover_chunks(load_html(chunked().decode()), body) == 3
+    assert [p.text for p in body] == PARAS
+    assert [line for line in run(chunked()).text.splitlines() if line in PARAS] == PARAS
+
+
+def test_next_article_in_a_sibling_chunk_is_not_merged():
+    from trafilatura.utils import load_html
+
+    from archive.chunks import recover_chunks
+
+    other = ("The town's football club announced on Sunday that its stadium will host the regional final next "
+             "spring, after the league approved the new floodlights and the extra seating.")
+    nxt = f'<div class="body chunk"><h1>Stadium to host regional final</h1><p>{other}</p></div>'
+    body = first_chunk_only()
+    recover_chunks(load_html(chunked(nxt).decode()), body)
+    assert [p.text for p in body] == PARAS

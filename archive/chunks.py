@@ -1,0 +1,82 @@
+"""Article bodies split into sibling chunks: recover the chunks the extractor left out.
+
+Many sites cut a long article into several containers of the same kind (``<div class="body
+chunk">`` x 4) with ads or newsletter boxes between them; trafilatura then often keeps only the
+first chunk. When the extracted paragraphs sit in one such container and its siblings of the
+same tag and class hold more prose, their paragraphs are added in document order. Siblings only
+(same parent), and never past a new ``<h1>``: a next article on an infinite-scroll page lives
+in its own container, not beside the first chunk.
+"""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from archive.boilerplate import is_sentence, words
+
+MAX_LEVELS = 4  # how far above the paragraph's container to look for the chunk element
+_PROSE_WORDS = 15
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _prose(element) -> list[str]:
+    """Paragraph texts of running prose inside ``element``, in document order."""
+    found = []
+    for p in element.iter("p"):
+        if any(a.tag in ("aside", "figure", "figcaption", "blockquote", "nav", "footer") for a in p.iterancestors()):
+            continue
+        text = _norm(p.text_content())
+        if len(words(text)) >= _PROSE_WORDS and is_sentence(text):
+            found.append(text)
+    return found
+
+
+def _chunk_siblings(container):
+    """The container's siblings of the same tag and class, at the first level that has some."""
+    element = container
+    for _ in range(MAX_LEVELS):
+        parent = element.getparent()
+        if parent is None:
+            return None, []
+        label = element.get("class")
+        if label:
+            same = [s for s in parent if s is not element and s.tag == element.tag and s.get("class") == label]
+            if same:
+                return element, same
+        element = parent
+    return None, []
+
+
+def recover_chunks(tree, body) -> int:
+    """Add to trafilatura's ``body`` the prose of sibling chunks it missed; return paragraphs added."""
+    extracted = [_norm(" ".join(el.itertext())) for el in body if el.tag == "p"]
+    extracted_set = set(extracted)
+    anchor = next((t for t in extracted if len(words(t)) >= _PROSE_WORDS), None)
+    if anchor is None:
+        return 0
+    container = next((p for p in tree.iter("p") if _norm(p.text_content()) == anchor), None)
+    if container is None:
+        return 0
+    chunk, siblings = _chunk_siblings(container)
+    if chunk is None:
+        return 0
+    missing: list[str] = []
+    for sibling in siblings:
+        if sibling.getparent() is not chunk.getparent():
+            continue
+        if next(sibling.iter("h1"), None) is not None:
+            break  # another article starts here
+        missing.extend(t for t in _prose(sibling) if t not in extracted_set)
+    if not missing:
+        return 0
+    # insert after the last extracted paragraph that the first chunk holds (or at the end)
+    in_chunk = set(_prose(chunk))
+    position = max((i for i, el in enumerate(body) if el.tag == "p" and _norm(" ".join(el.itertext())) in in_chunk), default=len(body) - 1)
+    for offset, text in enumerate(dict.fromkeys(missing)):
+        paragraph = etree.Element("p")
+        paragraph.text = text
+        body.insert(position + 1 + offset, paragraph)
+    return len(missing)

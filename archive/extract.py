@@ -148,8 +148,9 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
                     parent.remove(block.ref)
         body = xmltotxt(document.body, False).strip()
     ld_body = _jsonld_body(tree, body)  # after gather: htmldate may prune the tree
-    if ld_body:
-        body, text_source = ld_body, "jsonld"
+    if ld_body:  # structured data carries boilerplate too ("Read more: ...")
+        blocks = clean_blocks(plaintext.to_blocks(ld_body), md.title_candidates)
+        body, text_source = kept_text(blocks), "jsonld"
     return body, md, removed, text_source
 
 

@@ -60,7 +60,7 @@ _WIDGET_MESSAGE = re.compile(
 )
 # Lead-ins of cross-links: "Read more: ...", "Related: ...", "SEE MORE: ...".
 _CROSS_LINK = re.compile(
-    r"^(read more|read also|also read|related|related article|see more|see also|more|more from [\w .]+|don'?t miss|"
+    r"^(read more|read also|also read|also on [\w.]+|related|related article|see more|see also|more|more from [\w .]+|don'?t miss|"
     r"recommended|most read|watch|listen|download|itunes|spotify|latest)\s*[:|>»]",
     re.IGNORECASE,
 )
@@ -138,6 +138,8 @@ def is_call_to_action(text: str) -> bool:
     if _COPYRIGHT.search(text) and n <= 12:
         return True
     if _IMPERATIVE.match(text) and _CTA_OBJECT.search(text):
+        return True
+    if re.match(r"(did you )?(like|enjoy(ed)?|love) this (story|article|post|video)\?", text, re.IGNORECASE):
         return True
     return bool(re.search(r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|today|free|inbox|here|now)\b", text, re.IGNORECASE))
 

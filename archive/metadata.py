@@ -215,7 +215,8 @@ def clean_author(name: str, site_name: str | None = None) -> str | None:
 
 
 def split_authors(value: str) -> list[str]:
-    return [p for p in re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", value or "") if p]
+    """"Ann Lee and Bo Kim", "Ann Lee; Bo Kim" -> names."""
+    return [p for p in re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", value if isinstance(value, str) else "") if p]
 
 
 def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) -> Metadata:
@@ -226,7 +227,7 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     meta = meta_tags(tree) if tree is not None else {}
     ld = jsonld[0] if jsonld else {}
 
-    md.offer("title", hints.get("title"), hint_source)
+    md.offer("title", hints.get("title") if isinstance(hints.get("title"), str) else None, hint_source)
     page_title = html_title(tree) if tree is not None else None
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     if headline and page_title and not _overlaps(headline, page_title + " " + meta.get("og:title", "")):
@@ -244,7 +245,7 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     site = md.values.get("site_name")
 
     for source, candidates in (  # lazily: the byline search is the costly one and rarely needed
-        (hint_source, lambda: split_authors(hints.get("author") or "")),
+        (hint_source, lambda: [n for v in _names(hints.get("author")) for n in split_authors(v)]),
         ("jsonld", lambda: _names(ld.get("author"))),
         ("meta", lambda: split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
         ("byline", lambda: byline(tree) if tree is not None else []),

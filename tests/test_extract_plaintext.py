@@ -83,3 +83,14 @@ def test_unbulleted_headlines_under_a_short_heading_are_removed():
     tail = "\nLatest news\nBus drivers agree new contract after two-day strike\nCity library reopens after long renovation\nRail line to the airport delayed until spring"
     article = run("\n".join(PARAS) + tail)
     assert article.text.splitlines() == PARAS
+
+
+def test_hints_from_jsonl_win_with_provenance_and_are_sanity_checked():
+    raw = RawDocument(url="file:///data/a.jsonl#1", source="data", origin="jsonl", body="\n".join(PARAS).encode(),
+                      content_type="text/plain",
+                      hints={"title": "Ferries resume", "author": ["Ann Lee", "Bo Kim and Cy Dee"], "published": "2031-01-01"})
+    article = extract(raw)
+    assert (article.title, article.provenance["title"]) == ("Ferries resume", "hint")
+    assert article.authors == ["Ann Lee", "Bo Kim", "Cy Dee"] and article.provenance["authors"] == "hint"
+    assert article.published is None and article.date_confidence == "none"
+    assert any("in the future" in r for r in article.meta["rejected"])

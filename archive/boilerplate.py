@@ -127,6 +127,13 @@ def _norm(text: str) -> str:
     return " ".join(w.lower() for w in words(text))
 
 
+def _is_dateline(text: str, n: int) -> bool:
+    """"Published 5 March 2024, 10:00", "Updated at 1:23 p.m.": a date, few words, not a sentence."""
+    if n > 20 or not _DATE.search(text):
+        return False
+    return n <= 8 or (_DATELINE_WORDS.search(text) is not None and not is_sentence(text))
+
+
 def is_call_to_action(text: str) -> bool:
     n = len(words(text))
     if n > 60:
@@ -163,7 +170,7 @@ def clean_blocks(blocks: list[Block], titles: Iterable[str | None] = (), link_te
             block.removed = "title"
         elif _UI_LABEL.match(text) or (leading and n <= 3 and text.endswith(":")):
             block.removed = "ui-label"
-        elif leading and n <= 20 and _DATE.search(text) and (_DATELINE_WORDS.search(text) or n <= 8):
+        elif leading and _is_dateline(text, n):
             block.removed = "dateline"
         elif _WIDGET_MESSAGE.match(text):
             block.removed = "widget-message"

@@ -115,5 +115,6 @@ class SiteBoilerplate:
             article.text_hash = text_hash(article.text)
             removed = article.meta.setdefault("removed_blocks", {})
             removed["site-boilerplate"] = len(lines) - len(keep)
+            article.meta["site_blocks_params"] = self.params.fingerprint()  # which settings removed them
             changed += 1
         return changed

@@ -127,3 +127,20 @@ def test_plain_text_files_of_one_folder_share_learning(tmp_path):
     with Archive(tmp_path / "a.duckdb") as archive:
         ingest(archive, raws)
         assert all(footer not in text and "will close next month" in text for text in texts(archive).values())
+
+
+def test_reextract_is_all_or_nothing(tmp_path):
+    import pytest
+
+    from archive.dedup import Deduplicator
+
+    class FailingDeduplicator(Deduplicator):
+        def rebuild(self, con):
+            raise RuntimeError("disk full")
+
+    with Archive(tmp_path / "a.duckdb") as archive:
+        ingest(archive, [raw("harbour", shared=False)])
+        archive.con.execute("UPDATE articles SET text = 'stale text', text_hash = 'x'")
+        with pytest.raises(RuntimeError):
+            reextract(archive, workers=1, deduplicator=FailingDeduplicator())
+        assert list(texts(archive).values()) == ["stale text"]

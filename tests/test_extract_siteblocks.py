@@ -138,6 +138,9 @@ def test_reextract_is_all_or_nothing(tmp_path):
         def rebuild(self, con):
             raise RuntimeError("disk full")
 
+        def refresh(self, con, ids):
+            raise RuntimeError("disk full")
+
     with Archive(tmp_path / "a.duckdb") as archive:
         ingest(archive, [raw("harbour", shared=False)])
         archive.con.execute("UPDATE articles SET text = 'stale text', text_hash = 'x'")

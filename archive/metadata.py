@@ -219,10 +219,17 @@ def split_authors(value: str) -> list[str]:
     return [p for p in re.split(r"\s*(?:;|,|\band\b|&|\|)\s*", value if isinstance(value, str) else "") if p]
 
 
+def hint_kind(hints: dict) -> str:
+    """Where hints came from: the crawler marks feed and sitemap entries with their URL."""
+    if hints.get("source_kind"):
+        return str(hints["source_kind"])
+    return "feed" if hints.get("feed") else "sitemap" if hints.get("sitemap") else "hint"
+
+
 def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) -> Metadata:
     """Collect every field from the evidence in order of strength (``tree``: the parsed HTML page)."""
     md = Metadata()
-    hint_source = hints.get("source_kind") or "hint"  # feed | sitemap | hint (jsonl)
+    hint_source = hint_kind(hints)
     jsonld = jsonld_objects(tree) if tree is not None else []
     meta = meta_tags(tree) if tree is not None else {}
     ld = jsonld[0] if jsonld else {}
@@ -319,7 +326,8 @@ def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, 
     else:
         md.values["date_confidence"] = "none"
 
-    modified_value = ld.get("dateModified") or meta.get("article:modified_time") or meta.get("og:updated_time") or hints.get("modified")
+    hint_modified = hints.get("modified") or hints.get("lastmod")
+    modified_value = ld.get("dateModified") or meta.get("article:modified_time") or meta.get("og:updated_time") or hint_modified
     modified = parse_date(modified_value)
     published = md.values.get("published")
     if modified is not None and not (EARLIEST <= modified <= now + timedelta(days=1)):
@@ -327,5 +335,5 @@ def _dates(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, 
     elif modified is not None and published is not None and modified < published - timedelta(minutes=1):
         md.rejected.append(f"modified={modified_value!r}: before the published date")
     elif modified is not None:
-        source = "jsonld" if ld.get("dateModified") else ("meta" if modified_value != hints.get("modified") else hint_source)
+        source = "jsonld" if ld.get("dateModified") else ("meta" if modified_value != hint_modified else hint_source)
         md.offer("modified", modified, source)

@@ -124,9 +124,15 @@ def test_conflicting_dates_are_low_confidence():
 
 
 def test_hints_from_a_feed_win_and_say_so():
-    article = run(page(), title="Feed title", published="2023-08-14T06:00:00Z", source_kind="feed")
+    article = run(page(), title="Feed title", published="2023-08-14T06:00:00Z", feed="https://valleypost.example/rss")
     assert article.title == "Feed title" and article.provenance["title"] == "feed"
     assert article.provenance["published"] == "feed" and article.date_confidence == "high"
+
+
+def test_sitemap_lastmod_is_the_modified_date():
+    article = run(page(), published="2023-08-14T06:00:00Z", lastmod="2023-08-15T10:00:00Z", sitemap="https://valleypost.example/sitemap.xml")
+    assert article.provenance["published"] == "sitemap"
+    assert article.modified == datetime(2023, 8, 15, 10, tzinfo=timezone.utc) and article.provenance["modified"] == "sitemap"
 
 
 def test_opengraph_fields_with_provenance():

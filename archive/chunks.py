@@ -1,4 +1,4 @@
-"""Article bodies split into sibling chunks: recover the chunks the extractor left out.
+"""Parts of the article body the extractor left out: sibling chunks and embedded posts.
 
 Many sites cut a long article into several containers of the same kind (``<div class="body
 chunk">`` x 4) with ads or newsletter boxes between them; trafilatura then often keeps only the
@@ -6,6 +6,10 @@ first chunk. When the extracted paragraphs sit in one such container and its sib
 same tag and class hold more prose, their paragraphs are added in document order. Siblings only
 (same parent), and never past a new ``<h1>``: a next article on an infinite-scroll page lives
 in its own container, not beside the first chunk.
+
+Embedded social posts (tweets, Instagram posts quoted in the story) are part of what the
+article says; trafilatura often drops them. Those inside the article's container come back
+after the paragraph that precedes them.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from lxml import etree
 
 from archive.boilerplate import is_sentence, words
 
+_EMBEDS = ('.//blockquote[contains(@class, "twitter-tweet") or contains(@class, "instagram-media")'
+           ' or contains(@class, "tiktok-embed") or contains(@class, "bluesky-embed") or contains(@class, "mastodon-embed")]')
 MAX_LEVELS = 4  # how far above the paragraph's container to look for the chunk element
 _PROSE_WORDS = 15
 
@@ -80,3 +86,53 @@ def recover_chunks(tree, body) -> int:
         paragraph.text = text
         body.insert(position + 1 + offset, paragraph)
     return len(missing)
+
+
+def _grams(text: str, n: int = 3) -> set[tuple[str, ...]]:
+    tokens = words(text.lower())
+    return {tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1))}
+
+
+def _embed_lines(quote) -> list[str]:
+    """The post's paragraphs, then its attribution line ("— Name (@handle) date")."""
+    lines = [_norm(p.text_content()) for p in quote.iter("p")]
+    rest = [quote.text or ""]
+    for child in quote:
+        if child.tag != "p":
+            rest.append(child.text_content())
+        rest.append(child.tail or "")
+    return [line for line in lines + [_norm(" ".join(rest))] if line]
+
+
+def recover_embeds(tree, body) -> int:
+    """Add embedded posts of the article's container that ``body`` lacks; return posts added."""
+    position_of = {_norm(" ".join(el.itertext())): i for i, el in enumerate(body) if el.tag == "p"}
+    anchors = [p for p in tree.iter("p") if _norm(p.text_content()) in position_of]
+    if len(anchors) < 2:
+        return 0
+    first, last = anchors[0], anchors[-1]
+    container = next((a for a in first.iterancestors() if last in a.iterdescendants()), None)
+    if container is None:
+        return 0
+    quotes = set(container.xpath(_EMBEDS))
+    if not quotes:
+        return 0
+    have = _grams(" ".join(" ".join(el.itertext()) for el in body))
+    added, inserted = 0, 0
+    anchor_set = set(anchors)
+    previous = -1
+    for element in container.iter():
+        if element in anchor_set:
+            previous = position_of[_norm(element.text_content())]
+        elif element in quotes:
+            lines = _embed_lines(element)
+            post = _grams(" ".join(lines))
+            if not post or len(post & have) >= 0.5 * len(post):
+                continue  # already extracted, perhaps formatted differently
+            for offset, line in enumerate(lines):
+                quote = etree.Element("quote")
+                quote.text = line
+                body.insert(previous + 1 + inserted + offset, quote)
+            inserted += len(lines)
+            added += 1
+    return added

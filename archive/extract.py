@@ -21,7 +21,7 @@ from trafilatura.xml import xmltotxt
 
 from archive import plaintext
 from archive.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
-from archive.chunks import recover_chunks
+from archive.chunks import recover_chunks, recover_embeds
 from archive.errors import ExtractionError
 from archive.metadata import Metadata, gather, jsonld_objects
 from archive.models import Article, RawDocument
@@ -132,8 +132,11 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         second = trafilatura.bare_extraction(tree, **kwargs, **options)
         if second is not None and len(second.text or "") > factor * found:
             document, text_source = second, label
-    if document is not None and document.body is not None and recover_chunks(tree, document.body):
-        text_source += "+chunks"
+    if document is not None and document.body is not None:
+        if recover_chunks(tree, document.body):
+            text_source += "+chunks"
+        if recover_embeds(tree, document.body):
+            text_source += "+embeds"
     md = gather(raw.url, raw.hints, tree)
     body, removed = "", Counter()
     if document is not None and document.body is not None:

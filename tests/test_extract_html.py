@@ -225,3 +225,23 @@ def test_next_article_in_a_sibling_chunk_is_not_merged():
     body = first_chunk_only()
     recover_chunks(load_html(chunked(nxt).decode()), body)
     assert [p.text for p in body] == PARAS
+
+
+def test_embedded_post_comes_back_after_its_paragraph_once():
+    from lxml import etree
+    from trafilatura.utils import load_html
+
+    from archive.chunks import recover_embeds
+
+    tweet = ('<blockquote class="twitter-tweet"><p>The reservoir is the emptiest I have seen it in forty years of farming here.</p>'
+             '&#8212; Tom Hale (@tomhale) <a href="https://x.example/1">August 14, 2023</a></blockquote>')
+    html = page(after="").decode().replace(f"<p>{PARAS[1]}</p>", f"<p>{PARAS[1]}</p>{tweet}")
+    body = etree.Element("body")
+    for text in PARAS:
+        etree.SubElement(body, "p").text = text
+    assert recover_embeds(load_html(html), body) == 1
+    lines = [" ".join(el.itertext()) for el in body]
+    assert lines[2] == "The reservoir is the emptiest I have seen it in forty years of farming here."
+    assert lines[3] == "— Tom Hale (@tomhale) August 14, 2023"
+    assert lines[4] == PARAS[2]
+    assert recover_embeds(load_html(html), body) == 0  # already there

@@ -184,6 +184,13 @@ def parse_date(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
+# Zone abbreviations common in news pages (dateutil knows only UTC/GMT by itself).
+_ZONES = {name: hours * 3600 for name, hours in {
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "BST": 1, "CET": 1, "CEST": 2, "EET": 2, "EEST": 3, "MSK": 3, "IST": 5.5, "JST": 9, "AEST": 10, "AEDT": 11,
+}.items()}
+
+
 def _loose_date(text: str) -> datetime | None:
     """Dates written for people ("November 19, 2019, 07:47 PM EST"); unknown zones are ignored."""
     import warnings
@@ -195,7 +202,7 @@ def _loose_date(text: str) -> datetime | None:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return date_parser.parse(text, fuzzy=False)
+            return date_parser.parse(text, fuzzy=False, tzinfos=_ZONES)
     except (ValueError, OverflowError, TypeError):
         return None
 

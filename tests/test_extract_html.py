@@ -245,3 +245,10 @@ def test_embedded_post_comes_back_after_its_paragraph_once():
     assert lines[3] == "— Tom Hale (@tomhale) August 14, 2023"
     assert lines[4] == PARAS[2]
     assert recover_embeds(load_html(html), body) == 0  # already there
+
+
+def test_meta_date_written_for_people_with_a_zone_abbreviation():
+    head = '<meta property="article:published_time" content="August 14, 2023, 07:47 PM EDT">'
+    article = run(page(head=head), url="https://valleypost.example/news/reservoir")
+    assert article.published == datetime(2023, 8, 14, 23, 47, tzinfo=timezone.utc)
+    assert article.provenance["published"] == "meta"

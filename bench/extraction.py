@@ -79,7 +79,7 @@ def main(argv=None) -> int:
     ]
     trafilatura.extract(html[0][1])  # warm-up
     print(f"{len(html)} pages, trafilatura {trafilatura.__version__}\n")
-    print(f"| system | F1 | precision | recall | accuracy | pages/s | time vs trafilatura defaults |")
+    print("| system | F1 | precision | recall | accuracy | pages/s | time vs trafilatura defaults |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     # Rounds interleave the systems so that load from other processes hits them alike.
     best: dict[str, float] = {}
@@ -139,7 +139,8 @@ def rules_table(score, gt, raws) -> None:
 
 def metadata_table(html, raws, articles) -> None:
     """Fields checked against independent evidence on the page (own JSON-LD / meta / URL)."""
-    from archive.metadata import _URL_DATE, jsonld_objects, meta_tags, parse_date
+    from archive.dates import URL_DATE, parse_date
+    from archive.metadata import jsonld_objects, meta_tags
     from trafilatura.utils import load_html
 
     rows = {k: [0, 0, 0] for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")}
@@ -161,7 +162,7 @@ def metadata_table(html, raws, articles) -> None:
             "canonical_url": (tree.xpath('//link[@rel="canonical"]/@href') or [None])[0],
             "language": (tree.get("lang") or "").split("-")[0].lower() or None,
         }
-        url_date = _URL_DATE.search(raw.url)
+        url_date = URL_DATE.search(raw.url)
         truth["published vs URL date"] = parse_date("-".join(url_date.groups())) if url_date else None
         got = {
             "title": article.title, "canonical_url": article.canonical_url or raw.url, "language": article.language,

@@ -53,14 +53,18 @@ _BYLINE_XPATH = (
 )
 
 
-def html_title(tree) -> str | None:
+def html_title(tree, site_name: str | None = None) -> str | None:
     """The single <h1>, else <title> without a " | Site name" suffix."""
     h1 = [h.text_content().strip() for h in tree.iter("h1") if h.text_content().strip()]
     if len(h1) == 1 and len(h1[0].split()) >= 2:
         return " ".join(h1[0].split())
     title = tree.find(".//title")
     text = " ".join((title.text_content() if title is not None else "").split())
-    return re.split(r"\s+[|–—-]\s+(?=[^|–—-]+$)", text)[0] if text else None
+    parts = re.split(r"\s+[|–—-]\s+(?=[^|–—-]+$)", text)
+    is_site = site_name is not None and parts[-1].lower() == site_name.lower()
+    if len(parts) == 2 and (is_site or len(parts[1].split()) <= 5 and len(parts[1]) < len(parts[0])):
+        return parts[0]  # "Headline | Site name"; "Biden - Trump debate" stays whole
+    return text or None
 
 
 def _in_aside(element) -> bool:
@@ -190,8 +194,13 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     meta = meta_tags(tree) if tree is not None else {}
     ld = jsonld[0] if jsonld else {}
 
+    md.offer("site_name", meta.get("og:site_name"), "opengraph")
+    md.offer("site_name", next(iter(_names(ld.get("publisher"))), None), "jsonld")
+    md.offer("site_name", meta.get("application-name"), "meta")
+    site = md.values.get("site_name")
+
     md.offer("title", hints.get("title") if isinstance(hints.get("title"), str) else None, hint_source)
-    page_title = html_title(tree) if tree is not None else None
+    page_title = html_title(tree, site) if tree is not None else None
     headline = ld.get("headline") if isinstance(ld.get("headline"), str) else None
     if headline and page_title and not _overlaps(headline, page_title + " " + meta.get("og:title", "")):
         md.rejected.append(f"title={headline!r} (jsonld): not the page's headline")
@@ -202,10 +211,6 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     md.offer("title", page_title, "html-title")
     md.offer("title", first_line, "first-line")
 
-    md.offer("site_name", meta.get("og:site_name"), "opengraph")
-    md.offer("site_name", next(iter(_names(ld.get("publisher"))), None), "jsonld")
-    md.offer("site_name", meta.get("application-name"), "meta")
-    site = md.values.get("site_name")
 
     for source, candidates in (  # lazily: the byline search is the costly one and rarely needed
         (hint_source, lambda: [n for v in _names(hints.get("author")) for n in split_authors(v)]),

@@ -252,3 +252,16 @@ def test_meta_date_written_for_people_with_a_zone_abbreviation():
     article = run(page(head=head), url="https://valleypost.example/news/reservoir")
     assert article.published == datetime(2023, 8, 14, 23, 47, tzinfo=timezone.utc)
     assert article.provenance["published"] == "meta"
+
+
+def test_title_tag_loses_the_site_suffix_but_not_a_dash_in_the_headline():
+    from trafilatura.utils import load_html
+
+    from archive.metadata import html_title
+
+    def title(text, site=None):
+        return html_title(load_html(f"<html><head><title>{text}</title></head><body><p>x</p></body></html>"), site)
+
+    assert title("Reservoir falls to record low - Valley Post") == "Reservoir falls to record low"
+    assert title("Floods | BBC News", "BBC News") == "Floods"
+    assert title("Biden - Trump debate") == "Biden - Trump debate"

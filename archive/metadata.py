@@ -14,8 +14,9 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
+from archive.boilerplate import is_sentence
 from archive.dates import date_fields
 
 LOGGER = logging.getLogger(__name__)
@@ -23,8 +24,17 @@ LOGGER = logging.getLogger(__name__)
 ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "opinionnewsarticle",
                  "blogposting", "report", "scholarlyarticle", "techarticle", "liveblogposting", "backgroundnewsarticle",
                  "reviewnewsarticle", "socialmediaposting", "webpage"}
-_NOT_A_NAME = re.compile(r"(https?:|www\.|@|\d|\b(staff|editors?|team|admin|news(room)?|desk|agency|press|contributors?)\b)", re.I)
-_BY = re.compile(r"^\s*(by|von|par|por|di)\s+", re.I)
+# Desks, roles, wire agencies and web furniture: credits, not a person's name.
+_NOT_A_NAME = re.compile(
+    r"(https?:|www\.|@|\d|\b(staff|editors?|team|admin|news(room)?|desk|agency|press|contributors?|writer|reporter|"
+    r"correspondent|columnist|photographer|bureau|reuters|associated|afp|dpa|xinhua|tass|bloomberg|upi)\b)",
+    re.I,
+)
+_BY = re.compile(
+    r"^\s*((analysis|opinion|commentary|review|story|text|words|reporting|written|photos?)\s+)?(by|von|par|por|di|de)\s+", re.I
+)
+_LABEL = re.compile(r"^[^\W\d_]+(\s[^\W\d_]+)?\s*:\s*")  # "Text: ", "Words by: ", "Текст: "
+_WEEKDAY = re.compile(r"\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday|today|yesterday|updated)\b.*$", re.I)
 
 
 @dataclass
@@ -83,7 +93,12 @@ def byline(tree) -> list[str]:
         if element.tag in ("meta", "link", "body", "html", "article") or _in_aside(element):
             continue
         text = " ".join(element.text_content().split())
-        names = [n for n in split_authors(text) if clean_author(n)]
+        if len(text.split()) > 16 or is_sentence(text):
+            continue  # a sentence that mentions an author, not a byline
+        pieces = split_authors(text)
+        names = [name for name in map(clean_author, pieces) if name]
+        if len(names) < len(pieces):
+            continue  # part of it is not a name: a phrase, not a byline
         if names:
             return names
     return []
@@ -160,17 +175,28 @@ def _overlaps(text: str, other: str) -> bool:
     return bool(mine) and len(mine & theirs) >= 0.5 * len(mine)
 
 
-def clean_author(name: str, site_name: str | None = None) -> str | None:
-    """A person's name, or None for sentences, URLs, handles, desks and the site's own name."""
-    name = _BY.sub("", re.sub(r"\s+", " ", name or "")).strip(" ,;|-")
-    if not name or len(name) > 60 or len(name.split()) > 5 or _NOT_A_NAME.search(name):
+def clean_author(name: str, site_name: str | None = None, host: str | None = None) -> str | None:
+    """A person's name, or None for sentences, URLs, handles, desks, outlets and the site's own name."""
+    name = _BY.sub("", _LABEL.sub("", re.sub(r"\s+", " ", name or "").strip())).strip(" ,;|-")
+    name = re.sub(r"(?<=[a-z])(?=(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)", " ", name)  # glued dates
+    name = _WEEKDAY.sub("", name).strip(" ,;|-")
+    parts = name.split()
+    if not name or len(name) > 60 or len(parts) > 5 or _NOT_A_NAME.search(name):
         return None
     if name.endswith((".", "!", "?")) and not re.search(r"\b[A-Z]\.$", name):
         return None
-    if site_name and name.lower() == site_name.lower():
+    if not name[0].isupper() or any(len(w) > 3 and not w[0].isupper() for w in parts):
+        return None  # "defense ministries": names capitalise every part but particles (van, de, bin)
+    if len(parts) == 1 and name.isascii():
+        return None  # "Reuters", "Editorial", "RT": outlets and labels; people have two names or more
+    if re.search(r"\s[-–|/]\s", name):
+        return None  # "Desk - Department"
+    squashed = re.sub(r"\W", "", name.lower())
+    if site_name and squashed == re.sub(r"\W", "", site_name.lower()):
         return None
-    if not any(c.isupper() for c in name[:1]):
-        return None
+    labels = [label for label in (host or "").lower().split(".") if len(label) >= 3 and label not in ("www", "com", "org", "net")]
+    if any(label in squashed or squashed in label for label in labels):
+        return None  # "Business Insider" on businessinsider.com
     return name
 
 
@@ -190,6 +216,7 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     """Collect every field from the evidence in order of strength (``tree``: the parsed HTML page)."""
     md = Metadata()
     hint_source = hint_kind(hints)
+    host = urlsplit(raw_url).hostname if raw_url.startswith(("http://", "https://")) else None
     jsonld = jsonld_objects(tree) if tree is not None else []
     meta = meta_tags(tree) if tree is not None else {}
     ld = jsonld[0] if jsonld else {}
@@ -214,13 +241,13 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
 
     for source, candidates in (  # lazily: the byline search is the costly one and rarely needed
         (hint_source, lambda: [n for v in _names(hints.get("author")) for n in split_authors(v)]),
-        ("jsonld", lambda: _names(ld.get("author"))),
+        ("jsonld", lambda: [n for v in _names(ld.get("author")) for n in split_authors(v)]),
         ("meta", lambda: split_authors(meta.get("author") or meta.get("article:author") or meta.get("dc.creator") or "")),
         ("byline", lambda: byline(tree) if tree is not None else []),
     ):
         names, bad = [], []
         for candidate in candidates():
-            name = clean_author(candidate, site)
+            name = clean_author(candidate, site, host)
             if name:
                 names.append(name)
             else:

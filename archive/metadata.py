@@ -27,7 +27,8 @@ ARTICLE_TYPES = {"article", "newsarticle", "reportagenewsarticle", "analysisnews
 # Desks, roles, wire agencies and web furniture: credits, not a person's name.
 _NOT_A_NAME = re.compile(
     r"(https?:|www\.|@|\d|\b(staff|editors?|team|admin|news(room)?|desk|agency|press|contributors?|writer|reporter|"
-    r"correspondent|columnist|photographer|bureau|reuters|associated|afp|dpa|xinhua|tass|bloomberg|upi)\b)",
+    r"correspondent|columnist|photographer|bureau|media|reuters|associated|afp|dpa|xinhua|tass|bloomberg|upi)\b|"
+    r"\w\.(com|org|net|co|uk|de|fr|it|es|ru|in)\b)",
     re.I,
 )
 _BY = re.compile(
@@ -180,6 +181,7 @@ def clean_author(name: str, site_name: str | None = None, host: str | None = Non
     name = _BY.sub("", _LABEL.sub("", re.sub(r"\s+", " ", name or "").strip())).strip(" ,;|-")
     name = re.sub(r"(?<=[a-z])(?=(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b)", " ", name)  # glued dates
     name = _WEEKDAY.sub("", name).strip(" ,;|-")
+    name = re.split(r"(?<=[a-z]{2})\.\s+", name)[0]  # "Ann Lee. Outlet Name" (but "Trevor J. Mitchell")
     parts = name.split()
     if not name or len(name) > 60 or len(parts) > 5 or _NOT_A_NAME.search(name):
         return None
@@ -187,6 +189,8 @@ def clean_author(name: str, site_name: str | None = None, host: str | None = Non
         return None
     if not name[0].isupper() or any(len(w) > 3 and not w[0].isupper() for w in parts):
         return None  # "defense ministries": names capitalise every part but particles (van, de, bin)
+    if parts and parts[0].lower() in ("the", "a", "an", "our", "your"):
+        return None  # "The Water Coolest": a publication, not a person
     if len(parts) == 1 and name.isascii():
         return None  # "Reuters", "Editorial", "RT": outlets and labels; people have two names or more
     if re.search(r"\s[-–|/]\s", name):

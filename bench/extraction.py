@@ -140,10 +140,10 @@ def rules_table(score, gt, raws) -> None:
 def metadata_table(html, raws, articles) -> None:
     """Fields checked against independent evidence on the page (own JSON-LD / meta / URL)."""
     from archive.dates import URL_DATE, parse_date
-    from archive.metadata import jsonld_objects, meta_tags
+    from archive.metadata import _names, clean_author, jsonld_objects, meta_tags, split_authors
     from trafilatura.utils import load_html
 
-    rows = {k: [0, 0, 0] for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")}
+    rows = {k: [0, 0] for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")}
     provenance: dict[str, dict[str, int]] = {}
     for pid, text in html:
         raw = raws[pid]
@@ -180,12 +180,12 @@ def metadata_table(html, raws, articles) -> None:
             else:
                 ok = value == expected
             rows[key][1] += ok
-        authors = [a.get("name") if isinstance(a, dict) else a for a in
-                   (ld.get("author") if isinstance(ld.get("author"), list) else [ld.get("author")]) if a]
-        if authors and all(isinstance(a, str) for a in authors):
+        # JSON-LD authors that are people (organisations and desks are rejected by design)
+        people = [clean_author(n) for v in _names(ld.get("author")) for n in split_authors(v)]
+        people = {p for p in people if p}
+        if people:
             rows["authors"][0] += 1
-            rows["authors"][1] += set(article.authors) <= set(a.strip() for a in authors) and bool(article.authors)
-        rows["authors"][2] += bool(article.authors)
+            rows["authors"][1] += bool(article.authors) and set(article.authors) <= people
     rejected: dict[str, int] = {}
     for article in articles.values():
         for reason in article.meta.get("rejected", []):
@@ -195,7 +195,7 @@ def metadata_table(html, raws, articles) -> None:
     print("Disagreements are values the sanity rules rejected or weaker evidence overrode.")
     print("\n| field | pages with evidence | agrees | share |")
     print("| --- | --- | --- | --- |")
-    for key, (n, ok, _) in rows.items():
+    for key, (n, ok) in rows.items():
         if n:
             print(f"| {key} | {n} | {ok} | {ok / n:.2f} |")
     print("\nprovenance (field: source=count):")

@@ -40,3 +40,8 @@ def test_non_names_are_rejected(value, site, host):
 def test_several_authors_are_split():
     assert split_authors("Ann Lee, Bo Kim and Cy Dee") == ["Ann Lee", "Bo Kim", "Cy Dee"]
     assert split_authors("Ann Lee; Bo Kim & Cy Dee") == ["Ann Lee", "Bo Kim", "Cy Dee"]
+
+
+def test_outlet_after_the_name_and_publications_with_an_article():
+    assert clean_author("Finian Cunningham. Sputnik International") == "Finian Cunningham"
+    assert clean_author("The Morning Brief") is None

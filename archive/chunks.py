@@ -40,9 +40,9 @@ def _prose(element) -> list[str]:
     return found
 
 
-def _chunk_siblings(container):
-    """The container's siblings of the same tag and class, at the first level that has some."""
-    element = container
+def _chunk_siblings(paragraph):
+    """The chunk holding ``paragraph`` and its siblings of the same tag and class (first level that has some)."""
+    element = paragraph
     for _ in range(MAX_LEVELS):
         parent = element.getparent()
         if parent is None:
@@ -63,10 +63,10 @@ def recover_chunks(tree, body) -> int:
     anchor = next((t for t in extracted if len(words(t)) >= _PROSE_WORDS), None)
     if anchor is None:
         return 0
-    container = next((p for p in tree.iter("p") if _norm(p.text_content()) == anchor), None)
-    if container is None:
+    paragraph = next((p for p in tree.iter("p") if _norm(p.text_content()) == anchor), None)
+    if paragraph is None:
         return 0
-    chunk, siblings = _chunk_siblings(container)
+    chunk, siblings = _chunk_siblings(paragraph)
     if chunk is None:
         return 0
     missing: list[str] = []
@@ -81,10 +81,11 @@ def recover_chunks(tree, body) -> int:
     # insert after the last extracted paragraph that the first chunk holds (or at the end)
     in_chunk = set(_prose(chunk))
     position = max((i for i, el in enumerate(body) if el.tag == "p" and _norm(" ".join(el.itertext())) in in_chunk), default=len(body) - 1)
-    for offset, text in enumerate(dict.fromkeys(missing)):
-        paragraph = etree.Element("p")
-        paragraph.text = text
-        body.insert(position + 1 + offset, paragraph)
+    missing = list(dict.fromkeys(missing))
+    for offset, text in enumerate(missing):
+        element = etree.Element("p")
+        element.text = text
+        body.insert(position + 1 + offset, element)
     return len(missing)
 
 

@@ -4,7 +4,8 @@ Single-page rules cannot know that "Latest news" with today's headlines, a newsl
 standard disclaimer appears on every page of a site; the archive can. Runs in the main process
 (the writer's transaction), since extraction workers have no database access:
 ``learn`` records each block (line) of each article, ``apply`` removes the blocks that the
-archive has seen in at least ``min_articles`` different articles of the same source.
+archive has seen in at least ``min_articles`` different articles of the same source (prose
+sentences also in at least ``prose_share`` of them: sites reuse background sentences).
 """
 
 from __future__ import annotations
@@ -33,9 +34,15 @@ class SiteBlockParams:
     min_chars: int = 12  # shorter blocks ("Photo", "Reuters") carry too little to count
     max_chars: int = 600  # longer blocks are prose, even when a site repeats them
     max_removed_share: float = 0.5  # never remove more than this share of an article's text
+    prose_share: float = 0.2  # a prose sentence must repeat in this share of the site's articles
 
     def fingerprint(self) -> str:
         return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of the story; sites reuse background sentences, so these need more evidence."""
+    return len(line.split()) >= 15 and line.rstrip().endswith((".", "!", "?", '"', "”"))
 
 
 def block_hash(line: str) -> str:
@@ -71,28 +78,32 @@ class SiteBoilerplate:
         finally:
             con.unregister("_site_blocks_batch")
 
-    def repeated(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> set[tuple[str, str]]:
-        """(source, block_hash) pairs of the articles' blocks seen in enough different articles."""
+    def repeated(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> dict[tuple[str, str], float]:
+        """(source, block_hash) -> share of the source's articles that contain the block, for the
+        articles' blocks seen in at least ``min_articles`` different articles."""
         pairs = {"source": [], "block_hash": []}
         for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
             for digest in found:
                 pairs["source"].append(article.source)
                 pairs["block_hash"].append(digest)
         if not pairs["source"]:
-            return set()
+            return {}
         con.register("_site_blocks_query", pa.table(pairs))
         try:
             rows = con.execute(
                 """
-                SELECT s.source, s.block_hash FROM site_blocks s
-                JOIN (SELECT DISTINCT source, block_hash FROM _site_blocks_query) q USING (source, block_hash)
+                WITH q AS (SELECT DISTINCT source, block_hash FROM _site_blocks_query),
+                     sizes AS (SELECT source, count(DISTINCT text_hash) AS articles FROM site_blocks
+                               WHERE source IN (SELECT source FROM q) GROUP BY source)
+                SELECT s.source, s.block_hash, count(*) / any_value(sizes.articles) FROM site_blocks s
+                JOIN q USING (source, block_hash) JOIN sizes USING (source)
                 GROUP BY s.source, s.block_hash HAVING count(*) >= ?
                 """,
                 [self.params.min_articles],
             ).fetchall()
         finally:
             con.unregister("_site_blocks_query")
-        return {(source, digest) for source, digest in rows}
+        return {(source, digest): share for source, digest, share in rows}
 
     def apply(self, con, articles: Sequence[Article]) -> int:
         """Learn from ``articles``, then strip their repeated blocks in place; return how many changed."""
@@ -101,7 +112,11 @@ class SiteBoilerplate:
         repeated = self.repeated(con, articles, blocks)
         changed = 0
         for article, found in zip(articles, blocks):
-            drop = {digest for digest in found if (article.source, digest) in repeated}
+            drop = set()
+            for digest, line in found.items():
+                share = repeated.get((article.source, digest))
+                if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
+                    drop.add(digest)
             if not drop:
                 continue
             p = self.params

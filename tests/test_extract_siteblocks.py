@@ -147,3 +147,23 @@ def test_reextract_is_all_or_nothing(tmp_path):
         with pytest.raises(RuntimeError):
             reextract(archive, workers=1, deduplicator=FailingDeduplicator())
         assert list(texts(archive).values()) == ["stale text"]
+
+
+def test_a_background_sentence_reused_by_a_few_articles_is_kept_but_a_promo_line_is_not():
+    background = "The river has flooded the old town four times since the embankment was built in 1972, most recently in 2021."
+    promo = "Watch our daily video briefing"
+    raws = []
+    for i in range(20):
+        extra = [background, promo] if i < 3 else []
+        paras = [f"Story number {i} about the Port Ellis council meeting, which discussed item {i} of the agenda for an hour.",
+                 f"Members voted on proposal {i} after a long debate, and the result will be published on the town website.",
+                 *extra]
+        text = "\n".join(paras) + "\n"
+        raws.append(RawDocument(url=f"file:///data/courier/{i}.txt", source="courier", origin="txt",
+                                body=text.encode(), content_type="text/plain"))
+    with Archive(":memory:") as archive:
+        ingest(archive, raws)
+        stored = texts(archive)
+    kept = [t for t in stored.values() if background in t]
+    assert len(kept) == 3  # 3 of 20 articles: under the share that prose needs
+    assert not any(promo in t for t in stored.values())

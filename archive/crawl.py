@@ -116,7 +116,12 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
             run_ids.add(stats["newsarchive/run_id"])
     summary.drops = dict(sorted(summary.drops.items(), key=lambda kv: (-kv[1], kv[0])))
     if run_ids:
-        with Archive(db, read_only=True) as archive:
+        try:
+            archive = Archive(db, read_only=True)
+        except ArchiveError as exc:  # still held after a forced shutdown: its writer flushes at exit
+            LOGGER.warning("cannot read the crawl's results yet: %s", exc)
+            return summary
+        with archive:
             ids = sorted(run_ids)
             row = archive.con.execute(
                 "SELECT sum(archived), sum(duplicates) FROM runs WHERE id IN (SELECT unnest(?))", [ids]

@@ -8,6 +8,7 @@ interface.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
@@ -67,6 +68,7 @@ class ThreadedArchiveSink:
         self._closed = False
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
         self._thread.start()
+        atexit.register(self.close)  # a forced shutdown (Ctrl-C twice) skips close_spider
 
     @classmethod
     def open(cls, db: str, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl") -> "ThreadedArchiveSink":
@@ -90,6 +92,7 @@ class ThreadedArchiveSink:
         """Flush what is pending, record the run and stop the thread; idempotent."""
         if not self._closed:
             self._closed = True
+            atexit.unregister(self.close)
             self._queue.put(_STOP)
             self._thread.join()
             stats = self.writer.stats

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -210,3 +212,25 @@ def test_an_archive_held_by_another_process_is_one_line_error(site, tmp_path):
         holder.kill()
         holder.wait()
     assert result.stderr.strip().startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_stops_gracefully_and_keeps_every_fetched_article(site, tmp_path):
+    db = tmp_path / "interrupted.duckdb"
+    slow = ["-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS=1", "-s", "DOWNLOAD_DELAY_JITTER=0"]
+    slow += ["-s", 'DOWNLOAD_SLOTS={"127.0.0.1": {"delay": 1.0, "concurrency": 1}}']
+    mark = site.mark()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "archive.cli", "--db", str(db), "crawl", "--sitemap", site.base + "/sitemap_index.xml", *FAST, *slow],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )
+    stories = {s.path for s in (TRAM, STORM, ZURICH, MEALS)}
+    deadline = time.monotonic() + 60
+    while not stories & set(paths(site.since(mark))) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and "stopped early: shutdown" in err
+    fetched = stories & set(paths(site.since(mark)))
+    assert fetched and fetched != stories  # stopped part-way
+    assert {urlsplit(url).path for url in articles(db)} == fetched  # everything fetched was written
+    assert query(db, "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL") == [(1,)]

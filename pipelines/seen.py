@@ -8,6 +8,7 @@ same two methods.
 from __future__ import annotations
 
 from typing import Iterable, Protocol
+from urllib.parse import urlsplit
 
 
 class SeenUrls(Protocol):
@@ -37,12 +38,16 @@ class MemorySeenUrls:
 class ArchiveSeenUrls:
     """URLs archived as articles or recorded as crawl aliases, read from a DuckDB connection.
 
+    The archived URLs of a site are read in one query the first time the site is asked about
+    and kept in memory: one DuckDB query per request cost more CPU than the crawl can spare.
+    URLs archived while the crawl runs are not added (Scrapy's duplicate filter covers them).
     Give it its own connection (``con.cursor()``) and use it from one thread at a time.
     """
 
     def __init__(self, con, on_close=None):
         self.con = con
         self._on_close = on_close
+        self._sites: dict[str, set[str]] = {}  # site (host without www.) -> its archived URLs
 
     @classmethod
     def from_crawler(cls, crawler) -> "ArchiveSeenUrls":
@@ -56,13 +61,24 @@ class ArchiveSeenUrls:
         return cls(archive.con.cursor(), on_close=lambda: shared.release(key, lambda a: a.close()))
 
     def seen(self, urls: Iterable[str]) -> set[str]:
-        urls = list(dict.fromkeys(urls))
-        if not urls:
-            return set()
-        marks = ", ".join("?" * len(urls))  # an IN list of values can use the url indexes
+        found = set()
+        for url in urls:
+            site = (urlsplit(url).hostname or "").removeprefix("www.")
+            known = self._sites.get(site)
+            if known is None:
+                known = self._sites[site] = self._load(site)
+            if url in known:
+                found.add(url)
+        return found
+
+    def _load(self, site: str) -> set[str]:
         rows = self.con.execute(
-            f"SELECT url FROM articles WHERE url IN ({marks}) UNION SELECT url FROM crawl_urls WHERE url IN ({marks})",
-            urls + urls,
+            """
+            SELECT url FROM articles WHERE source = ?
+            UNION ALL
+            SELECT url FROM crawl_urls WHERE regexp_extract(url, '^[a-zA-Z]+://(?:www\\.)?([^/:?#]+)', 1) = ?
+            """,
+            [site, site],
         ).fetchall()
         return {row[0] for row in rows}
 

@@ -67,4 +67,5 @@ REMOTE_CONTROL_ENABLED = False  # no open port on shared machines (Scrapy >= 2.1
 # -- Scrapy internals ---------------------------------------------------------------------
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # pipelines await asyncio futures
 LOG_LEVEL = "INFO"  # DEBUG logs every request
+CONCURRENT_ITEMS = 8  # article pages yield one item each; Scrapy starts this many tasks per response
 FEED_EXPORT_ENCODING = "utf-8"  # for `scrapy crawl ... -o items.jsonl`

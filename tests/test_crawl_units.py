@@ -71,7 +71,7 @@ def test_page_kind_tells_articles_from_listings():
 
 def test_feed_spider_reads_atom_entries_with_their_dates():
     spider = FeedSpider.from_crawler(get_crawler(FeedSpider), url=BASE + "/atom.xml")
-    atom = f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
+    atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
     <entry><title>First story</title><link rel="alternate" href="/2026/11/20/first-story.html?utm_source=atom"/>
     <published>2026-11-20T08:00:00Z</published><author><name>A. Writer</name></author></entry>
     <entry><title>No link</title></entry></feed>"""

@@ -1,0 +1,43 @@
+"""Dedup parameters: one frozen config whose fingerprint is stored in the archive."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+
+# Bump when signatures or band keys are computed differently with the same parameters.
+ALGORITHM_VERSION = 1
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """Parameters of candidate search (MinHash LSH) and verification.
+
+    Defaults were chosen on the synthetic dev split and the seed articles
+    (see docs/dedup.md and docs/BENCHMARKS.md).
+    """
+
+    shingle_size: int = 2  # content-word stem n-grams (stop words dropped, Snowball stems)
+    num_perm: int = 128  # MinHash permutations of the shingle signature
+    bands: int = 28  # LSH bands over the shingle signature ...
+    rows: int = 2  # ... of this many rows each: candidates from Jaccard ~0.2 up
+    anchor_perm: int = 72  # MinHash permutations over anchors (names, numbers)
+    anchor_bands: int = 24  # LSH bands over the anchor signature ...
+    anchor_rows: int = 3  # ... rows each: rewrites keep names and numbers (Jaccard ~0.5)
+    seed: int = 1  # seed of the hash permutations
+    prefilter_containment: float = 0.12  # estimated containment below which a candidate is dropped unread
+    near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`
+    sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned
+    rewrite_alignment: float = 0.5  # in-order aligned sentences / sentences of the shorter, for `rewrite`
+    rewrite_containment: float = 0.15  # a rewrite must also share this much wording
+    strong_similarity: float = 0.8  # an edge this strong may merge two existing groups
+
+    @property
+    def fingerprint(self) -> str:
+        """Short hash of every parameter and the algorithm version."""
+        payload = json.dumps({"version": ALGORITHM_VERSION, **asdict(self)}, sort_keys=True)
+        return hashlib.sha1(payload.encode("utf-8")).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return json.dumps({"version": ALGORITHM_VERSION, **asdict(self)}, sort_keys=True)

@@ -1,0 +1,107 @@
+"""Text features for dedup: content-word stems, shingle hashes, sentences.
+
+Pure functions of one text, so signatures and the verifier see the same tokens.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+import Stemmer
+
+# Function words dropped before shingling: they carry style, not content, and a rewrite
+# changes them first. English only; other languages keep theirs (they rarely hurt recall).
+STOP_WORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each either few for from
+    further had has have having he her here hers herself him himself his how however i if in into is it
+    its itself just me might more most much must my myself no nor not now of off on once only or other
+    our ours ourselves out over own per same she should so some such than that the their theirs them
+    themselves then there these they this those through thus to too under until up upon very via was we
+    were what when where which while who whom whose why will with within without would yet you your yours
+    yourself said says say told tells according mr mrs ms dr also one two""".split()
+)
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+# Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
+_STEMMER = Stemmer.Stemmer("english")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased word tokens after NFKC (the same folding as textnorm.normalize)."""
+    return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
+
+
+def content_stems(text: str) -> list[str]:
+    """Stems of the content words, in text order."""
+    return _STEMMER.stemWords([w for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+
+
+def sentences(text: str) -> list[str]:
+    """Sentences (or lines) of a text, without empty ones."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+def token_hashes(tokens: list[str]) -> np.ndarray:
+    """Stable 32-bit hashes of tokens (crc32: fast, and equal across processes and runs)."""
+    return np.fromiter((zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens))
+
+
+def mix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser: spreads combined token hashes over 64 bits."""
+    x = x.astype(np.uint64, copy=True)
+    with np.errstate(over="ignore"):
+        x ^= x >> np.uint64(30)
+        x *= np.uint64(0xBF58476D1CE4E5B9)
+        x ^= x >> np.uint64(27)
+        x *= np.uint64(0x94D049BB133111EB)
+        x ^= x >> np.uint64(31)
+    return x
+
+
+def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
+    """Distinct 64-bit hashes of the token n-grams of ``size`` (the whole text if shorter)."""
+    h = token_hashes(tokens)
+    if len(h) == 0:
+        return h
+    if len(h) < size:
+        size = len(h)
+    acc = np.zeros(len(h) - size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(size):
+            acc = mix64(acc * np.uint64(0x100000001B3) + h[k : len(h) - size + 1 + k])
+    return np.unique(acc)
+
+
+def anchor_hashes(text: str) -> np.ndarray:
+    """Distinct hashes of a text's anchors: numbers and capitalised words inside sentences.
+
+    A rewrite rewords sentences but keeps names, places and figures, so anchors find
+    rewrites whose wording MinHash over shingles no longer sees.
+    """
+    found: set[str] = set()
+    for sentence in sentences(unicodedata.normalize("NFKC", text)):
+        for i, token in enumerate(_WORD.findall(sentence)):
+            if token[0].isdigit() or (i > 0 and token[0].isupper() and token.lower() not in STOP_WORDS):
+                found.add(token.lower())
+    return np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class TextFeatures:
+    """What the verifier compares: shingle set and per-sentence stem sets."""
+
+    shingles: np.ndarray  # sorted distinct shingle hashes
+    sentence_stems: tuple[frozenset[str], ...]
+
+
+def text_features(text: str, shingle_size: int) -> TextFeatures:
+    per_sentence = [content_stems(s) for s in sentences(text)]
+    stems = [stem for sentence in per_sentence for stem in sentence]
+    return TextFeatures(shingle_hashes(stems, shingle_size), tuple(frozenset(s) for s in per_sentence if s))

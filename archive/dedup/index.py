@@ -1,0 +1,117 @@
+"""Persistent MinHash LSH index in DuckDB: signatures and band keys, candidate lookup by join.
+
+Nothing is held in memory between batches: each batch writes its rows inside the
+writer's transaction and finds candidates in the whole archive with one band-key join.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+import pyarrow as pa
+
+from archive.dedup.config import DedupConfig
+from archive.dedup.features import TextFeatures, anchor_hashes, text_features
+from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
+
+LOGGER = logging.getLogger(__name__)
+
+TEXT_CHANNEL, ANCHOR_CHANNEL = 0, 1
+
+
+@dataclass
+class Candidates:
+    """Candidate pairs (left is the article asked about) with their MinHash estimates."""
+
+    left: np.ndarray
+    right: np.ndarray
+    containment: np.ndarray  # estimated shingle containment in the smaller text
+    exact: np.ndarray  # same normalised text (text_hash)
+
+
+class SignatureIndex:
+    """Computes, stores and queries signatures and band keys of articles."""
+
+    def __init__(self, config: DedupConfig):
+        self.config = config
+        self.text_hasher = MinHasher(config.num_perm, config.seed)
+        self.anchor_hasher = MinHasher(config.anchor_perm, config.seed + 1)
+
+    def add(self, con, rows: Sequence[tuple[int, str]]) -> dict[int, TextFeatures]:
+        """Index (id, text) rows; return their verifier features for reuse in this batch."""
+        if not rows:
+            return {}
+        ids = np.array([row[0] for row in rows], dtype=np.int64)
+        features = [text_features(text, self.config.shingle_size) for _, text in rows]
+        anchors = [anchor_hashes(text) for _, text in rows]
+        signatures = self.text_hasher.signatures([f.shingles for f in features])
+        anchor_signatures = self.anchor_hasher.signatures(anchors)
+        con.register(
+            "_dedup_signatures",
+            pa.table(
+                {
+                    "article_id": ids,
+                    "n_shingles": np.array([len(f.shingles) for f in features], dtype=np.int32),
+                    "n_anchors": np.array([len(a) for a in anchors], dtype=np.int32),
+                    "signature": pa.array([row.tobytes() for row in signatures], type=pa.binary()),
+                    "anchor_signature": pa.array([row.tobytes() for row in anchor_signatures], type=pa.binary()),
+                }
+            ),
+        )
+        keys, owners = [], []
+        for sigs, bands, rows_per_band, channel in (
+            (signatures, self.config.bands, self.config.rows, TEXT_CHANNEL),
+            (anchor_signatures, self.config.anchor_bands, self.config.anchor_rows, ANCHOR_CHANNEL),
+        ):
+            usable = ~empty_rows(sigs)  # an empty text would share every band with every other one
+            channel_keys = band_keys(sigs[usable], bands, rows_per_band, channel)
+            keys.append(channel_keys.ravel())
+            owners.append(np.repeat(ids[usable], bands))
+        con.register("_dedup_bands", pa.table({"band_key": np.concatenate(keys), "article_id": np.concatenate(owners)}))
+        try:
+            con.execute("INSERT INTO dedup_signatures SELECT * FROM _dedup_signatures")
+            con.execute("INSERT INTO dedup_bands SELECT * FROM _dedup_bands")
+        finally:
+            con.unregister("_dedup_signatures")
+            con.unregister("_dedup_bands")
+        return dict(zip(ids.tolist(), features))
+
+    def remove(self, con, ids: Sequence[int]) -> None:
+        con.execute("DELETE FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))", [list(ids)])
+        con.execute("DELETE FROM dedup_bands WHERE article_id IN (SELECT unnest(?))", [list(ids)])
+
+    def candidates(self, con, ids: Sequence[int]) -> Candidates:
+        """Articles sharing a band key or the normalised text with any of ``ids``, prefiltered by estimate."""
+        pairs = con.execute(
+            """
+            WITH mine AS (SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))),
+                 banded AS (SELECT DISTINCT m.article_id AS l, b.article_id AS r
+                            FROM mine m JOIN dedup_bands b USING (band_key) WHERE b.article_id <> m.article_id),
+                 same_text AS (SELECT a.id AS l, b.id AS r FROM articles a JOIN articles b USING (text_hash)
+                               WHERE a.id IN (SELECT unnest($ids)) AND b.id <> a.id)
+            SELECT l, r, bool_or(exact) AS exact FROM (SELECT l, r, false AS exact FROM banded
+                                          UNION ALL SELECT l, r, true FROM same_text)
+            GROUP BY l, r
+            """,
+            {"ids": list(ids)},
+        ).fetchnumpy()
+        left, right, exact = pairs["l"].astype(np.int64), pairs["r"].astype(np.int64), pairs["exact"].astype(bool)
+        if len(left) == 0:
+            return Candidates(left, right, np.zeros(0), exact)
+        involved = np.unique(np.concatenate([left, right]))
+        stored = con.execute(
+            "SELECT article_id, n_shingles, signature FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))",
+            [involved.tolist()],
+        ).fetchall()
+        position = {row[0]: i for i, row in enumerate(stored)}
+        sizes = np.array([row[1] for row in stored], dtype=np.float64)
+        sigs = np.frombuffer(b"".join(row[2] for row in stored), dtype=np.uint32).reshape(len(stored), -1)
+        li = np.array([position[x] for x in left.tolist()])
+        ri = np.array([position[x] for x in right.tolist()])
+        containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), sizes[li], sizes[ri])
+        keep = exact | (containment >= self.config.prefilter_containment)
+        LOGGER.debug("%s candidate pairs, %s after the MinHash prefilter", len(left), int(keep.sum()))
+        return Candidates(left[keep], right[keep], containment[keep], exact[keep])

@@ -69,7 +69,7 @@ class Deduplicator:
 
     def rebuild(self, con) -> int:
         """Recompute every signature and group from scratch; return the number of duplicates."""
-        for table in ("dedup_signatures", "dedup_bands", "dedup_edges", "duplicates"):
+        for table in ("dedup_signatures", "dedup_bands", "dedup_lines", "dedup_edges", "duplicates"):
             con.execute(f"DELETE FROM {table}")
         con.execute("UPDATE articles SET cluster_id = id")
         self._record_config(con)
@@ -106,7 +106,7 @@ class Deduplicator:
     # -- internals --------------------------------------------------------------
     @staticmethod
     def _texts(con, ids: Sequence[int]) -> list[tuple[int, str]]:
-        return con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]).fetchall()
+        return con.execute("SELECT id, source, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]).fetchall()
 
     def _place(self, con, pending: list[int], features: dict[int, TextFeatures]) -> Placement:
         candidates = self.index.candidates(con, pending)
@@ -115,7 +115,8 @@ class Deduplicator:
             con.execute("SELECT id, cluster_id FROM articles WHERE id IN (SELECT unnest(?))", [others]).fetchall()
         ) if others else {}
         missing = sorted(set(candidates.right.tolist()) - features.keys())
-        texts = dict(self._texts(con, missing)) if missing else {}
+        rows = self._texts(con, missing) if missing else []
+        texts = dict(zip((row[0] for row in rows), self.index.content(con, rows)))
 
         def features_of(article: int) -> TextFeatures:
             if article not in features:

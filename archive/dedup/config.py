@@ -26,10 +26,13 @@ class DedupConfig:
     anchor_bands: int = 24  # LSH bands over the anchor signature ...
     anchor_rows: int = 3  # ... rows each: rewrites keep names and numbers (Jaccard ~0.5)
     seed: int = 1  # seed of the hash permutations
+    boilerplate_articles: int = 3  # a line in this many articles of one source is its boilerplate ...
+    boilerplate_elsewhere: int = 2  # ... unless this many articles of other sources have it too
     prefilter_containment: float = 0.12  # estimated containment below which a candidate is dropped unread
     near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`
     sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned
     rewrite_alignment: float = 0.5  # in-order aligned sentences / sentences of the shorter, for `rewrite`
+    rewrite_reworded: float = 0.25  # ... of which this share must be reworded, not verbatim, sentences
     rewrite_containment: float = 0.15  # a rewrite must also share this much wording
     strong_similarity: float = 0.8  # an edge this strong may merge two existing groups
 

@@ -101,6 +101,24 @@ class TextFeatures:
     sentence_stems: tuple[frozenset[str], ...]
 
 
+def line_hashes(text: str) -> list[int]:
+    """Signed 64-bit hashes of the normalised non-empty lines, in text order."""
+    out = []
+    for line in text.splitlines():
+        folded = " ".join(words(line))
+        if folded:
+            out.append(int(mix64(np.array([zlib.crc32(folded.encode("utf-8")) << 16 ^ len(folded)], dtype=np.uint64)).view(np.int64)[0]))
+    return out
+
+
+def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
+    """The text without the lines whose hash is in ``boilerplate``."""
+    if not boilerplate:
+        return text
+    kept = [line for line, h in zip((l for l in text.splitlines() if words(l)), line_hashes(text)) if h not in boilerplate]
+    return "\n".join(kept)
+
+
 def text_features(text: str, shingle_size: int) -> TextFeatures:
     per_sentence = [content_stems(s) for s in sentences(text)]
     stems = [stem for sentence in per_sentence for stem in sentence]

@@ -14,7 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import TextFeatures, anchor_hashes, text_features
+from archive.dedup.features import TextFeatures, anchor_hashes, line_hashes, strip_lines, text_features
 from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 
 LOGGER = logging.getLogger(__name__)
@@ -40,13 +40,29 @@ class SignatureIndex:
         self.text_hasher = MinHasher(config.num_perm, config.seed)
         self.anchor_hasher = MinHasher(config.anchor_perm, config.seed + 1)
 
-    def add(self, con, rows: Sequence[tuple[int, str]]) -> dict[int, TextFeatures]:
-        """Index (id, text) rows; return their verifier features for reuse in this batch."""
+    def add(self, con, rows: Sequence[tuple[int, str, str]]) -> dict[int, TextFeatures]:
+        """Index (id, source, text) rows; return their verifier features for reuse in this batch."""
         if not rows:
             return {}
         ids = np.array([row[0] for row in rows], dtype=np.int64)
-        features = [text_features(text, self.config.shingle_size) for _, text in rows]
-        anchors = [anchor_hashes(text) for _, text in rows]
+        lines = [sorted(set(line_hashes(text))) for _, _, text in rows]
+        con.register(
+            "_dedup_lines",
+            pa.table(
+                {
+                    "source": pa.array([row[1] for row, found in zip(rows, lines) for _ in found], type=pa.string()),
+                    "line_hash": pa.array([h for found in lines for h in found], type=pa.int64()),
+                    "article_id": pa.array([row[0] for row, found in zip(rows, lines) for _ in found], type=pa.int64()),
+                }
+            ),
+        )
+        try:
+            con.execute("INSERT INTO dedup_lines SELECT * FROM _dedup_lines")
+        finally:
+            con.unregister("_dedup_lines")
+        texts = self.content(con, rows)
+        features = [text_features(text, self.config.shingle_size) for text in texts]
+        anchors = [anchor_hashes(text) for text in texts]
         signatures = self.text_hasher.signatures([f.shingles for f in features])
         anchor_signatures = self.anchor_hasher.signatures(anchors)
         con.register(
@@ -79,7 +95,33 @@ class SignatureIndex:
             con.unregister("_dedup_bands")
         return dict(zip(ids.tolist(), features))
 
+    def content(self, con, rows: Sequence[tuple[int, str, str]]) -> list[str]:
+        """Texts of (id, source, text) rows without their source's boilerplate lines."""
+        per_row = [(row[1], line_hashes(row[2])) for row in rows]
+        keys = {(source, h) for source, found in per_row for h in found}
+        if not keys:
+            return [row[2] for row in rows]
+        con.register("_dedup_probe", pa.table({"source": [k[0] for k in keys], "line_hash": pa.array([k[1] for k in keys], type=pa.int64())}))
+        try:
+            # Repeated inside one source but not syndicated to others: story paragraphs that
+            # an outlet ran several times are usually on other sites too; its footer is not.
+            frequent = con.execute(
+                """WITH hits AS (SELECT p.source, p.line_hash, l.source = p.source AS own, l.article_id
+                                 FROM _dedup_probe p JOIN dedup_lines l USING (line_hash))
+                   SELECT source, line_hash FROM hits GROUP BY ALL
+                   HAVING count(DISTINCT article_id) FILTER (WHERE own) >= ?
+                      AND count(DISTINCT article_id) FILTER (WHERE NOT own) < ?""",
+                [self.config.boilerplate_articles, self.config.boilerplate_elsewhere],
+            ).fetchall()
+        finally:
+            con.unregister("_dedup_probe")
+        by_source: dict[str, set[int]] = {}
+        for source, h in frequent:
+            by_source.setdefault(source, set()).add(h)
+        return [strip_lines(row[2], by_source.get(row[1], set())) for row in rows]
+
     def remove(self, con, ids: Sequence[int]) -> None:
+        con.execute("DELETE FROM dedup_lines WHERE article_id IN (SELECT unnest(?))", [list(ids)])
         con.execute("DELETE FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))", [list(ids)])
         con.execute("DELETE FROM dedup_bands WHERE article_id IN (SELECT unnest(?))", [list(ids)])
 

@@ -18,6 +18,9 @@ from archive.dedup.config import DedupConfig
 from archive.dedup.features import TextFeatures
 
 
+VERBATIM = 0.95  # sentence Dice from which two sentences count as the same, not reworded
+
+
 @dataclass(frozen=True)
 class Verdict:
     kind: str  # near | rewrite
@@ -68,12 +71,20 @@ class Verifier:
     def __init__(self, config: DedupConfig):
         self.config = config
 
-    def alignment(self, a: TextFeatures, b: TextFeatures) -> float:
-        """Share of the shorter text's sentences aligned in order with the other's."""
+    def alignment(self, a: TextFeatures, b: TextFeatures) -> tuple[float, float]:
+        """Shares of the shorter text's sentences aligned in order with the other's: (all, reworded).
+
+        Reworded pairs are similar but not the same sentence. Boilerplate shared by two
+        unrelated articles (cookie notice, sign-up box) aligns too, but only verbatim.
+        """
         if not a.sentence_stems or not b.sentence_stems:
-            return 0.0
-        similar = sentence_similarity(a, b) >= self.config.sentence_similarity
-        return ordered_alignment(similar.astype(np.int32)) / min(len(a.sentence_stems), len(b.sentence_stems))
+            return 0.0, 0.0
+        similarity = sentence_similarity(a, b)
+        similar = similarity >= self.config.sentence_similarity
+        shorter = min(len(a.sentence_stems), len(b.sentence_stems))
+        aligned = ordered_alignment(similar.astype(np.int32)) / shorter
+        reworded = ordered_alignment((similar & (similarity < VERBATIM)).astype(np.int32)) / shorter
+        return aligned, reworded
 
     def verify(self, a: TextFeatures, b: TextFeatures) -> Verdict | None:
         _, containment = shingle_overlap(a, b)
@@ -81,7 +92,7 @@ class Verifier:
             return Verdict("near", round(containment, 4))
         if containment < self.config.rewrite_containment:
             return None
-        aligned = self.alignment(a, b)
-        if aligned >= self.config.rewrite_alignment:
+        aligned, reworded = self.alignment(a, b)
+        if aligned >= self.config.rewrite_alignment and reworded >= self.config.rewrite_reworded:
             return Verdict("rewrite", round(aligned, 4))
         return None

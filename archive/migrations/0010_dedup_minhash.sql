@@ -28,3 +28,11 @@ CREATE TABLE dedup_edges (
     kind       VARCHAR NOT NULL,            -- exact | near | rewrite
     similarity DOUBLE NOT NULL
 );
+
+-- Which lines each article has, by source: a line found in many articles of one source is
+-- that outlet's boilerplate (header, footer, sign-up box) and is ignored when comparing.
+CREATE TABLE dedup_lines (
+    source     VARCHAR NOT NULL,
+    line_hash  BIGINT NOT NULL,
+    article_id BIGINT NOT NULL
+);

@@ -28,6 +28,7 @@ class DedupConfig:
     seed: int = 1  # seed of the hash permutations
     boilerplate_articles: int = 3  # a line in this many articles of one source is its boilerplate ...
     boilerplate_elsewhere: int = 2  # ... unless this many articles of other sources have it too
+    boilerplate_words: int = 30  # only lines this short can be boilerplate (story paragraphs are longer)
     prefilter_containment: float = 0.12  # estimated containment below which a candidate is dropped unread
     near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`
     sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned

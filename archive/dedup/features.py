@@ -101,13 +101,16 @@ class TextFeatures:
     sentence_stems: tuple[frozenset[str], ...]
 
 
-def line_hashes(text: str) -> list[int]:
-    """Signed 64-bit hashes of the normalised non-empty lines, in text order."""
-    out = []
+def line_hashes(text: str, max_words: int = 1 << 30) -> list[int | None]:
+    """Signed 64-bit hashes of the normalised lines in text order; None for empty or longer lines."""
+    out: list[int | None] = []
     for line in text.splitlines():
-        folded = " ".join(words(line))
-        if folded:
-            out.append(int(mix64(np.array([zlib.crc32(folded.encode("utf-8")) << 16 ^ len(folded)], dtype=np.uint64)).view(np.int64)[0]))
+        tokens = words(line)
+        if not tokens or len(tokens) > max_words:
+            out.append(None)
+            continue
+        folded = " ".join(tokens).encode("utf-8")
+        out.append(int(mix64(np.array([zlib.crc32(folded) << 16 ^ len(folded)], dtype=np.uint64)).view(np.int64)[0]))
     return out
 
 
@@ -115,8 +118,7 @@ def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
     """The text without the lines whose hash is in ``boilerplate``."""
     if not boilerplate:
         return text
-    kept = [line for line, h in zip((l for l in text.splitlines() if words(l)), line_hashes(text)) if h not in boilerplate]
-    return "\n".join(kept)
+    return "\n".join(line for line, h in zip(text.splitlines(), line_hashes(text)) if h not in boilerplate)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:

@@ -14,7 +14,15 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import TextFeatures, anchor_hashes, line_hashes, strip_lines, text_features
+from archive.dedup.features import (
+    TextFeatures,
+    anchor_hashes,
+    content_stems,
+    line_hashes,
+    shingle_hashes,
+    strip_lines,
+    text_features,
+)
 from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 
 LOGGER = logging.getLogger(__name__)
@@ -45,7 +53,7 @@ class SignatureIndex:
         if not rows:
             return {}
         ids = np.array([row[0] for row in rows], dtype=np.int64)
-        lines = [sorted(set(line_hashes(text))) for _, _, text in rows]
+        lines = [sorted(set(line_hashes(text, self.config.boilerplate_words)) - {None}) for _, _, text in rows]
         con.register(
             "_dedup_lines",
             pa.table(
@@ -60,10 +68,16 @@ class SignatureIndex:
             con.execute("INSERT INTO dedup_lines SELECT * FROM _dedup_lines")
         finally:
             con.unregister("_dedup_lines")
-        texts = self.content(con, rows)
-        features = [text_features(text, self.config.shingle_size) for text in texts]
+        # Signatures see the whole text: what counts as boilerplate changes as the archive
+        # grows, so it is only decided when texts are compared.
+        texts = [row[2] for row in rows]
+        features, shingle_sets = [], []
+        for text, content in zip(texts, self.content(con, rows)):
+            features.append(text_features(content, self.config.shingle_size))
+            same = content is text
+            shingle_sets.append(features[-1].shingles if same else shingle_hashes(content_stems(text), self.config.shingle_size))
         anchors = [anchor_hashes(text) for text in texts]
-        signatures = self.text_hasher.signatures([f.shingles for f in features])
+        signatures = self.text_hasher.signatures(shingle_sets)
         anchor_signatures = self.anchor_hasher.signatures(anchors)
         con.register(
             "_dedup_signatures",
@@ -97,8 +111,8 @@ class SignatureIndex:
 
     def content(self, con, rows: Sequence[tuple[int, str, str]]) -> list[str]:
         """Texts of (id, source, text) rows without their source's boilerplate lines."""
-        per_row = [(row[1], line_hashes(row[2])) for row in rows]
-        keys = {(source, h) for source, found in per_row for h in found}
+        per_row = [(row[1], line_hashes(row[2], self.config.boilerplate_words)) for row in rows]
+        keys = {(source, h) for source, found in per_row for h in found if h is not None}
         if not keys:
             return [row[2] for row in rows]
         con.register("_dedup_probe", pa.table({"source": [k[0] for k in keys], "line_hash": pa.array([k[1] for k in keys], type=pa.int64())}))
@@ -118,6 +132,7 @@ class SignatureIndex:
         by_source: dict[str, set[int]] = {}
         for source, h in frequent:
             by_source.setdefault(source, set()).add(h)
+        # strip_lines returns the very same object when nothing is stripped.
         return [strip_lines(row[2], by_source.get(row[1], set())) for row in rows]
 
     def remove(self, con, ids: Sequence[int]) -> None:

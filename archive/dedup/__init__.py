@@ -9,6 +9,7 @@ texts (verify.py), and placement into groups (grouping.py). See docs/dedup.md.
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from typing import Sequence
 
 import pyarrow as pa
@@ -26,6 +27,7 @@ LOGGER = logging.getLogger(__name__)
 REPRESENTATIVE_ORDER = "published ASC NULLS LAST, ingested_at ASC, id ASC"
 CONFIG_NAME = "minhash"
 REBUILD_BATCH = 1000  # articles indexed and placed per step of a rebuild
+FEATURE_CACHE = 4096  # verifier features kept between batches (a few MB)
 
 
 class Deduplicator:
@@ -36,6 +38,9 @@ class Deduplicator:
         self.index = SignatureIndex(self.config)
         self.verifier = Verifier(self.config)
         self.last: Placement | None = None  # the latest batch's placement, for benchmarks
+        # Verifier features of recently compared articles: copies of a story arrive close
+        # together, so the same earlier articles are read again and again. Bounded.
+        self._recent: OrderedDict[int, TextFeatures] = OrderedDict()
 
     # -- parameters ----------------------------------------------------------
     def check(self, con) -> None:
@@ -64,20 +69,23 @@ class Deduplicator:
             return 0
         if con.execute("SELECT count(*) FROM dedup_config").fetchone()[0] == 0:
             self._record_config(con)
-        features = self.index.add(con, self._texts(con, new_ids))
-        return len(self._place(con, sorted(new_ids), features).joined)
+        rows = self._texts(con, new_ids)
+        self.index.add(con, rows)
+        return len(self._place(con, sorted(new_ids), rows).joined)
 
     def rebuild(self, con) -> int:
         """Recompute every signature and group from scratch; return the number of duplicates."""
         for table in ("dedup_signatures", "dedup_bands", "dedup_lines", "dedup_edges", "duplicates"):
             con.execute(f"DELETE FROM {table}")
         con.execute("UPDATE articles SET cluster_id = id")
+        self._recent.clear()
         self._record_config(con)
         ids = [row[0] for row in con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
         for start in range(0, len(ids), REBUILD_BATCH):
             chunk = ids[start : start + REBUILD_BATCH]
-            features = self.index.add(con, self._texts(con, chunk))
-            self._place(con, chunk, features)
+            rows = self._texts(con, chunk)
+            self.index.add(con, rows)
+            self._place(con, chunk, rows)
         return con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
 
     def refresh(self, con, ids: Sequence[int]) -> int:
@@ -97,30 +105,40 @@ class Deduplicator:
             ).fetchall()
         ]
         self.index.remove(con, ids)
-        features = self.index.add(con, self._texts(con, ids))
+        for article in ids:
+            self._recent.pop(article, None)
+        self.index.add(con, self._texts(con, ids))
         con.execute("DELETE FROM dedup_edges WHERE article_id IN (SELECT unnest(?)) OR other_id IN (SELECT unnest(?))", [members, members])
         con.execute("DELETE FROM duplicates WHERE article_id IN (SELECT unnest(?))", [members])
         con.execute("UPDATE articles SET cluster_id = id WHERE id IN (SELECT unnest(?))", [members])
-        return len(self._place(con, members, features).joined)
+        return len(self._place(con, members, []).joined)
 
     # -- internals --------------------------------------------------------------
     @staticmethod
     def _texts(con, ids: Sequence[int]) -> list[tuple[int, str]]:
         return con.execute("SELECT id, source, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]).fetchall()
 
-    def _place(self, con, pending: list[int], features: dict[int, TextFeatures]) -> Placement:
+    def _place(self, con, pending: list[int], rows: Sequence[tuple[int, str, str]]) -> Placement:
+        """Find candidates of ``pending`` (``rows``: those of them already read), verify, group, write."""
         candidates = self.index.candidates(con, pending)
         others = sorted(set(candidates.right.tolist()) - set(pending))
         cluster_of = dict(
             con.execute("SELECT id, cluster_id FROM articles WHERE id IN (SELECT unnest(?))", [others]).fetchall()
         ) if others else {}
-        missing = sorted(set(candidates.right.tolist()) - features.keys())
-        rows = self._texts(con, missing) if missing else []
-        texts = dict(zip((row[0] for row in rows), self.index.content(con, rows)))
+        # Texts are read and cleaned of boilerplate only for articles that have candidates.
+        involved = set(candidates.left.tolist()) | set(candidates.right.tolist())
+        features = {a: self._recent[a] for a in involved if a in self._recent}
+        known = {row[0]: row for row in rows}
+        missing = sorted(involved - features.keys())
+        read = [known[a] for a in missing if a in known]
+        unread = [a for a in missing if a not in known]
+        read += self._texts(con, unread) if unread else []
+        texts = dict(zip((row[0] for row in read), self.index.content(con, read)))
 
         def features_of(article: int) -> TextFeatures:
             if article not in features:
                 features[article] = text_features(texts[article], self.config.shingle_size)
+            self._remember(article, features[article])
             return features[article]
 
         placement = Grouper(self.config, lambda a, b: self.verifier.verify(features_of(a), features_of(b))).place(
@@ -129,6 +147,12 @@ class Deduplicator:
         self._write(con, pending, placement)
         self.last = placement
         return placement
+
+    def _remember(self, article: int, features: TextFeatures) -> None:
+        self._recent[article] = features
+        self._recent.move_to_end(article)
+        while len(self._recent) > FEATURE_CACHE:
+            self._recent.popitem(last=False)
 
     def _write(self, con, pending: list[int], placement: Placement) -> None:
         """Store edges, re-point merged groups, pick representatives and rewrite their duplicates rows."""

@@ -5,6 +5,7 @@ Pure functions of one text, so signatures and the verifier see the same tokens.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 import zlib
@@ -38,9 +39,13 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
+def _stems(tokens: list[str]) -> list[str]:
+    return _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+
+
 def content_stems(text: str) -> list[str]:
     """Stems of the content words, in text order."""
-    return _STEMMER.stemWords([w for w in words(text) if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+    return _stems(words(text))
 
 
 def sentences(text: str) -> list[str]:
@@ -79,17 +84,53 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     return np.unique(acc)
 
 
-def anchor_hashes(text: str) -> np.ndarray:
-    """Distinct hashes of a text's anchors: numbers and capitalised words inside sentences.
+def line_hashes(text: str, max_words: int = 1 << 30) -> list[int | None]:
+    """Signed 64-bit hashes of the normalised lines in text order; None for empty or longer lines."""
+    out: list[int | None] = []
+    for line in text.splitlines():
+        tokens = words(line)
+        if not tokens or len(tokens) > max_words:
+            out.append(None)
+            continue
+        digest = hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=8).digest()
+        out.append(int.from_bytes(digest, "little", signed=True))
+    return out
+
+
+def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
+    """The text without the lines whose hash is in ``boilerplate`` (the same object if none is)."""
+    if not boilerplate:
+        return text
+    hashes = line_hashes(text)
+    if not boilerplate.intersection(h for h in hashes if h is not None):
+        return text
+    return "\n".join(line for line, h in zip(text.splitlines(), hashes) if h not in boilerplate)
+
+
+def _sentence_tokens(text: str) -> list[list[str]]:
+    """Word tokens (case kept) of each sentence."""
+    return [_WORD.findall(s) for s in sentences(unicodedata.normalize("NFKC", text))]
+
+
+def anchors(sentence_tokens: list[list[str]]) -> set[str]:
+    """Numbers and capitalised words inside sentences, lower-cased.
 
     A rewrite rewords sentences but keeps names, places and figures, so anchors find
     rewrites whose wording MinHash over shingles no longer sees.
     """
-    found: set[str] = set()
-    for sentence in sentences(unicodedata.normalize("NFKC", text)):
-        for i, token in enumerate(_WORD.findall(sentence)):
-            if token[0].isdigit() or (i > 0 and token[0].isupper() and token.lower() not in STOP_WORDS):
-                found.add(token.lower())
+    found = {t for tokens in sentence_tokens for t in tokens[1:] if t[0].isupper() or t[0].isdigit()}
+    found.update(tokens[0] for tokens in sentence_tokens if tokens and tokens[0][0].isdigit())
+    return {t for t in _lower(list(found)) if t not in STOP_WORDS}
+
+
+def _lower(tokens: list[str]) -> list[str]:
+    """Lower-case many tokens with one C call."""
+    return "\x00".join(tokens).lower().split("\x00") if tokens else []
+
+
+def anchor_hashes(text: str) -> np.ndarray:
+    """Distinct 64-bit hashes of a text's anchors."""
+    found = anchors(_sentence_tokens(text))
     return np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
 
 
@@ -101,27 +142,24 @@ class TextFeatures:
     sentence_stems: tuple[frozenset[str], ...]
 
 
-def line_hashes(text: str, max_words: int = 1 << 30) -> list[int | None]:
-    """Signed 64-bit hashes of the normalised lines in text order; None for empty or longer lines."""
-    out: list[int | None] = []
-    for line in text.splitlines():
-        tokens = words(line)
-        if not tokens or len(tokens) > max_words:
-            out.append(None)
-            continue
-        folded = " ".join(tokens).encode("utf-8")
-        out.append(int(mix64(np.array([zlib.crc32(folded) << 16 ^ len(folded)], dtype=np.uint64)).view(np.int64)[0]))
-    return out
-
-
-def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
-    """The text without the lines whose hash is in ``boilerplate``."""
-    if not boilerplate:
-        return text
-    return "\n".join(line for line, h in zip(text.splitlines(), line_hashes(text)) if h not in boilerplate)
+def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Shingle hashes and anchor hashes of a whole text: what its MinHash signatures are built from."""
+    per_sentence = _sentence_tokens(text)
+    flat = _lower([t for tokens in per_sentence for t in tokens])
+    stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
+    found = anchors(per_sentence)
+    anchor_set = np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
+    return shingle_hashes(stems, shingle_size), anchor_set
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:
-    per_sentence = [content_stems(s) for s in sentences(text)]
-    stems = [stem for sentence in per_sentence for stem in sentence]
-    return TextFeatures(shingle_hashes(stems, shingle_size), tuple(frozenset(s) for s in per_sentence if s))
+    """Verifier features: shingles and each sentence's stem set, with one stemmer call."""
+    per_sentence = [_lower(tokens) for tokens in _sentence_tokens(text)]
+    kept = [[t for t in tokens if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())] for tokens in per_sentence]
+    stems = _STEMMER.stemWords([t for tokens in kept for t in tokens])
+    stem_sets, start = [], 0
+    for tokens in kept:
+        if tokens:
+            stem_sets.append(frozenset(stems[start : start + len(tokens)]))
+        start += len(tokens)
+    return TextFeatures(shingle_hashes(stems, shingle_size), tuple(stem_sets))

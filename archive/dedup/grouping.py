@@ -43,6 +43,7 @@ class Placement:
     group_of_new: dict[int, int] = field(default_factory=dict)  # placed article -> cluster id
     edges: list[Edge] = field(default_factory=list)
     joined: set[int] = field(default_factory=set)
+    candidates: int = 0  # candidate pairs that passed the MinHash prefilter
     verified: int = 0  # pairs whose texts were compared
 
 
@@ -55,7 +56,7 @@ class Grouper:
 
     def place(self, pending: Sequence[int], candidates: Candidates, cluster_of: dict[int, int]) -> Placement:
         """``cluster_of`` maps every already placed candidate to its current cluster id."""
-        result = Placement()
+        result = Placement(candidates=len(candidates.left))
         order = {article: i for i, article in enumerate(pending)}
         by_article: dict[int, list[tuple[float, bool, int]]] = defaultdict(list)
         for left, right, estimate, exact in zip(

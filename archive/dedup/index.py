@@ -14,15 +14,7 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import (
-    TextFeatures,
-    anchor_hashes,
-    content_stems,
-    line_hashes,
-    shingle_hashes,
-    strip_lines,
-    text_features,
-)
+from archive.dedup.features import line_hashes, signature_input, strip_lines
 from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 
 LOGGER = logging.getLogger(__name__)
@@ -48,10 +40,10 @@ class SignatureIndex:
         self.text_hasher = MinHasher(config.num_perm, config.seed)
         self.anchor_hasher = MinHasher(config.anchor_perm, config.seed + 1)
 
-    def add(self, con, rows: Sequence[tuple[int, str, str]]) -> dict[int, TextFeatures]:
-        """Index (id, source, text) rows; return their verifier features for reuse in this batch."""
+    def add(self, con, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Index (id, source, text) rows: their lines, signatures and band keys."""
         if not rows:
-            return {}
+            return
         ids = np.array([row[0] for row in rows], dtype=np.int64)
         lines = [sorted(set(line_hashes(text, self.config.boilerplate_words)) - {None}) for _, _, text in rows]
         con.register(
@@ -70,13 +62,8 @@ class SignatureIndex:
             con.unregister("_dedup_lines")
         # Signatures see the whole text: what counts as boilerplate changes as the archive
         # grows, so it is only decided when texts are compared.
-        texts = [row[2] for row in rows]
-        features, shingle_sets = [], []
-        for text, content in zip(texts, self.content(con, rows)):
-            features.append(text_features(content, self.config.shingle_size))
-            same = content is text
-            shingle_sets.append(features[-1].shingles if same else shingle_hashes(content_stems(text), self.config.shingle_size))
-        anchors = [anchor_hashes(text) for text in texts]
+        inputs = [signature_input(text, self.config.shingle_size) for _, _, text in rows]
+        shingle_sets, anchors = [i[0] for i in inputs], [i[1] for i in inputs]
         signatures = self.text_hasher.signatures(shingle_sets)
         anchor_signatures = self.anchor_hasher.signatures(anchors)
         con.register(
@@ -84,7 +71,7 @@ class SignatureIndex:
             pa.table(
                 {
                     "article_id": ids,
-                    "n_shingles": np.array([len(f.shingles) for f in features], dtype=np.int32),
+                    "n_shingles": np.array([len(x) for x in shingle_sets], dtype=np.int32),
                     "n_anchors": np.array([len(a) for a in anchors], dtype=np.int32),
                     "signature": pa.array([row.tobytes() for row in signatures], type=pa.binary()),
                     "anchor_signature": pa.array([row.tobytes() for row in anchor_signatures], type=pa.binary()),
@@ -107,7 +94,6 @@ class SignatureIndex:
         finally:
             con.unregister("_dedup_signatures")
             con.unregister("_dedup_bands")
-        return dict(zip(ids.tolist(), features))
 
     def content(self, con, rows: Sequence[tuple[int, str, str]]) -> list[str]:
         """Texts of (id, source, text) rows without their source's boilerplate lines."""
@@ -170,5 +156,14 @@ class SignatureIndex:
         ri = np.array([position[x] for x in right.tolist()])
         containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), sizes[li], sizes[ri])
         keep = exact | (containment >= self.config.prefilter_containment)
+        # At most max_candidates per article, exact copies and the best estimates first: in a
+        # large archive a busy topic offers hundreds of weak candidates, and a group needs one.
+        order = np.lexsort((-containment, ~exact, left))
+        ranked = order[keep[order]]
+        first = np.r_[True, left[ranked][1:] != left[ranked][:-1]]
+        starts = np.maximum.accumulate(np.where(first, np.arange(len(ranked)), 0))
+        capped = np.zeros_like(keep)
+        capped[ranked[np.arange(len(ranked)) - starts < self.config.max_candidates]] = True
+        keep = capped
         LOGGER.debug("%s candidate pairs, %s after the MinHash prefilter", len(left), int(keep.sum()))
         return Candidates(left[keep], right[keep], containment[keep], exact[keep])

@@ -78,8 +78,13 @@ def ingest(ctx, paths, workers, batch_size, quiet):
     from archive.report import duplicate_groups_table, progress_bar, summary_line
 
     with Archive(ctx.obj["db"]) as archive:
-        with progress_bar(enabled=not quiet) as update:
-            stats = run_ingest(archive, paths, workers=workers, batch_size=batch_size, on_document=update)
+        try:
+            with progress_bar(enabled=not quiet) as update:
+                stats = run_ingest(archive, paths, workers=workers, batch_size=batch_size, on_document=update)
+        except KeyboardInterrupt:
+            # ingest() has committed what was extracted before the interrupt.
+            click.echo(f"interrupted: the archive holds {archive.count()} articles; run the same command to go on", err=True)
+            ctx.exit(130)
         for rejection in stats.rejections:
             click.echo(f"rejected: {rejection}", err=True)
         click.echo(summary_line(stats))
@@ -101,15 +106,16 @@ def sql(ctx, query, fmt):
         newsarchive sql "SELECT url, title FROM unique_articles" --format json
     """
     with Archive(ctx.obj["db"], read_only=True) as archive:
-        relation = archive.con.sql(query)
-        if relation is None:
+        result = archive.con.execute(query)
+        if result.description is None:
             return
+        columns = [column[0] for column in result.description]
         if fmt == "table":
-            from archive.report import relation_table
+            from archive.report import rows_table
 
-            relation_table(relation)
+            rows_table(columns, result)
             return
-        columns, rows = relation.columns, relation.fetchall()
+        rows = result.fetchall()
         if fmt == "json":
             for row in rows:
                 click.echo(json.dumps(dict(zip(columns, row)), ensure_ascii=False, default=str))
@@ -149,6 +155,7 @@ def export(ctx, out, unique):
     if fmt is None:
         raise click.BadParameter(f"{out}: use a .jsonl, .parquet or .csv file name", param_hint="OUT")
     table = "unique_articles" if unique else "articles"
+    Path(out).absolute().parent.mkdir(parents=True, exist_ok=True)
     with Archive(ctx.obj["db"], read_only=True) as archive:
         count = archive.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
         escaped = out.replace("'", "''")

@@ -236,7 +236,10 @@ def _jsonl_document(record: dict, where: str) -> Item:
 
 
 def _read_warc(path: Path) -> Iterator[Item]:
-    count = 0
+    if not _starts_like_warc(path):
+        yield Rejection(str(path), "not a valid WARC file (it does not start with a WARC/ header)")
+        return
+    count = truncated = 0
     with open(path, "rb") as handle:
         try:
             for record in ArchiveIterator(handle):
@@ -248,6 +251,7 @@ def _read_warc(path: Path) -> Iterator[Item]:
                 body = record.content_stream().read(MAX_DOCUMENT_BYTES + 1)
                 where = f"{path} [{url or 'record without URI'}]"
                 if record.raw_stream.limit > 0 and len(body) <= MAX_DOCUMENT_BYTES:
+                    truncated += 1
                     yield Rejection(where, "truncated WARC record")
                     continue
                 count += 1
@@ -272,10 +276,23 @@ def _read_warc(path: Path) -> Iterator[Item]:
         except ArchiveLoadFailed as exc:
             yield Rejection(str(path), f"not a valid WARC file ({str(exc).splitlines()[0]})")
             return
-    if path.name.lower().endswith(".gz") and not gzip_complete(path):
+    if not truncated and path.name.lower().endswith(".gz") and not gzip_complete(path):
         yield Rejection(str(path), f"truncated gzip data: the last record is incomplete ({count} records read)")
     elif count == 0:
         LOGGER.info("%s: no response records", path)
+
+
+def _starts_like_warc(path: Path) -> bool:
+    with open(path, "rb") as handle:
+        head = handle.read(2)
+        handle.seek(0)
+        if head == b"\x1f\x8b":
+            try:
+                with gzip.open(handle) as unzipped:
+                    return unzipped.read(5) == b"WARC/"
+            except (OSError, EOFError):
+                return False
+        return handle.read(5) == b"WARC/"
 
 
 def gzip_complete(path: Path) -> bool:

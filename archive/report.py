@@ -72,9 +72,9 @@ def duplicate_groups_table(con, limit: int = 20) -> None:
     console.print(table)
 
 
-def relation_table(relation) -> None:
-    columns = relation.columns
-    rows = relation.fetchmany(MAX_TABLE_ROWS + 1)
+def rows_table(columns: list[str], result) -> None:
+    """Print a query result (a DuckDB cursor) as a table of at most MAX_TABLE_ROWS rows."""
+    rows = result.fetchmany(MAX_TABLE_ROWS + 1)
     table = Table(*columns, show_lines=False)
     for row in rows[:MAX_TABLE_ROWS]:
         table.add_row(*("" if value is None else _short(value) for value in row))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -71,7 +72,9 @@ class Archive:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
             if "lock" in str(exc).lower():
-                raise ArchiveLocked(f"{self.path}: the archive is held by another writer; wait for it to finish") from None
+                holder = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise ArchiveLocked(f"{self.path}: the archive is in use by {who}; wait for it to finish") from None
             raise ArchiveError(f"{self.path}: cannot open archive ({str(exc).splitlines()[0]})") from None
         except duckdb.Error as exc:
             raise ArchiveError(f"{self.path}: not a DuckDB archive ({str(exc).splitlines()[0]})") from None

@@ -8,6 +8,7 @@ import os
 import signal
 from collections import deque
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
@@ -79,11 +80,12 @@ class ExtractorPool:
         self.workers = max(1, workers or default_workers())
         self.max_bytes = max_bytes
         self.seconds = seconds
-        self._executor: ProcessPoolExecutor | None = None
-        if self.workers > 1:
-            self._executor = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("forkserver"), initializer=_init_worker
-            )
+        self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 1 else None
+
+    def _start(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["archive.workers"])  # import trafilatura once, not per worker
+        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker)
 
     def submit(self, raw: RawDocument) -> Future:
         """Extract one document; the future's result is an Article or a Rejection."""
@@ -91,7 +93,14 @@ class ExtractorPool:
             future: Future = Future()
             future.set_result(guarded_extract(raw, self.max_bytes, self.seconds))
             return future
-        return self._executor.submit(guarded_extract, raw, self.max_bytes, self.seconds)
+        try:
+            return self._executor.submit(guarded_extract, raw, self.max_bytes, self.seconds)
+        except BrokenProcessPool:
+            # A worker died (killed for memory, a parser crash): start a fresh pool and go on.
+            LOGGER.warning("an extraction worker died; restarting the pool")
+            self._executor.shutdown(wait=False, cancel_futures=True)
+            self._executor = self._start()
+            return self._executor.submit(guarded_extract, raw, self.max_bytes, self.seconds)
 
     def map(self, raws: Iterable[RawDocument]) -> Iterator[tuple[RawDocument, Article | Rejection]]:
         """Extract a stream of documents with a bounded number in flight; order is kept."""

@@ -1,0 +1,67 @@
+import time
+
+from conftest import article_html
+
+from archive import workers
+from archive.models import Article, RawDocument, Rejection
+from archive.workers import ExtractorPool, guarded_extract
+
+
+def raw(url="https://example.org/a", body=None):
+    return RawDocument(url=url, source="example.org", origin="html", body=body or article_html().encode())
+
+
+def test_oversized_document_is_rejected_without_parsing():
+    junk = b"<div>" * 2_000_000
+    result = guarded_extract(raw(body=junk), max_bytes=1_000_000)
+    assert isinstance(result, Rejection)
+    assert result.reason.startswith("document too large to extract")
+
+
+def test_time_budget_turns_a_hang_into_a_rejection(monkeypatch):
+    def stuck(document):
+        time.sleep(30)
+
+    monkeypatch.setattr(workers, "extract", stuck)
+    started = time.monotonic()
+    result = guarded_extract(raw(), seconds=0.3)
+    assert isinstance(result, Rejection)
+    assert result.reason == "extraction took longer than 0.3 s"
+    assert time.monotonic() - started < 5
+
+
+def test_unexpected_parser_error_is_a_rejection(monkeypatch):
+    def broken(document):
+        raise ValueError("bad tree")
+
+    monkeypatch.setattr(workers, "extract", broken)
+    result = guarded_extract(raw())
+    assert isinstance(result, Rejection) and "ValueError: bad tree" in result.reason
+
+
+def test_pool_keeps_order_across_processes():
+    docs = [raw(url=f"https://example.org/{i}", body=article_html(title=f"Story number {i} of the day").encode()) for i in range(6)]
+    docs.insert(3, raw(url="https://example.org/empty", body=b"<html><body><nav>Home</nav></body></html>"))
+    with ExtractorPool(workers=2) as pool:
+        results = list(pool.map(docs))
+    assert [d.url for d, _ in results] == [d.url for d in docs]
+    kinds = [type(r) for _, r in results]
+    assert kinds == [Article] * 3 + [Rejection] + [Article] * 3
+    assert "article text" in results[3][1].reason
+
+
+
+def test_pool_survives_a_dead_worker():
+    import os
+    import signal as signals
+
+    docs = [raw(url=f"https://example.org/{i}") for i in range(4)]
+    with ExtractorPool(workers=2) as pool:
+        assert isinstance(workers._result(docs[0], pool.submit(docs[0])), Article)
+        for pid in list(pool._executor._processes):
+            os.kill(pid, signals.SIGKILL)  # as the OOM killer would
+        deadline = time.monotonic() + 10
+        while not pool._executor._broken and time.monotonic() < deadline:
+            time.sleep(0.05)
+        results = [workers._result(d, pool.submit(d)) for d in docs]
+    assert all(isinstance(r, Article) for r in results)

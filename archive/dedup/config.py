@@ -31,6 +31,7 @@ class DedupConfig:
     boilerplate_words: int = 30  # only lines this short can be boilerplate (story paragraphs are longer)
     prefilter_containment: float = 0.12  # estimated containment below which a candidate is dropped unread
     max_candidates: int = 16  # candidates read per article, best estimates first: bounds the cost per article
+    min_shingles: int = 8  # shorter texts are only grouped when exact: a few shared words prove nothing
     near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`
     sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned
     rewrite_alignment: float = 0.5  # in-order aligned sentences / sentences of the shorter, for `rewrite`

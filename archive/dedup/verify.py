@@ -87,6 +87,8 @@ class Verifier:
         return aligned, reworded
 
     def verify(self, a: TextFeatures, b: TextFeatures) -> Verdict | None:
+        if min(len(a.shingles), len(b.shingles)) < self.config.min_shingles:
+            return None
         _, containment = shingle_overlap(a, b)
         if containment >= self.config.near_containment:
             return Verdict("near", round(containment, 4))

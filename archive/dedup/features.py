@@ -29,7 +29,7 @@ STOP_WORDS = frozenset(
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’»)]*\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
+_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
 _STEMMER = Stemmer.Stemmer("english")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 

@@ -106,11 +106,13 @@ class SignatureIndex:
             # Repeated inside one source but not syndicated to others: story paragraphs that
             # an outlet ran several times are usually on other sites too; its footer is not.
             frequent = con.execute(
-                """WITH hits AS (SELECT p.source, p.line_hash, l.source = p.source AS own, l.article_id
-                                 FROM _dedup_probe p JOIN dedup_lines l USING (line_hash))
-                   SELECT source, line_hash FROM hits GROUP BY ALL
-                   HAVING count(DISTINCT article_id) FILTER (WHERE own) >= ?
-                      AND count(DISTINCT article_id) FILTER (WHERE NOT own) < ?""",
+                """WITH counts AS (SELECT line_hash, source, count(*) AS n FROM dedup_lines
+                                   WHERE line_hash IN (SELECT line_hash FROM _dedup_probe) GROUP BY ALL),
+                        totals AS (SELECT line_hash, sum(n) AS n FROM counts GROUP BY ALL)
+                   SELECT p.source, p.line_hash FROM _dedup_probe p
+                   JOIN counts own ON own.line_hash = p.line_hash AND own.source = p.source
+                   JOIN totals t ON t.line_hash = p.line_hash
+                   WHERE own.n >= ? AND t.n - own.n < ?""",
                 [self.config.boilerplate_articles, self.config.boilerplate_elsewhere],
             ).fetchall()
         finally:

@@ -91,12 +91,17 @@ def dups(ctx, as_json, kind, article, limit):
         console.print(f"article {article} has no duplicates")
         return
     for group in groups:
-        table = Table(title=f"group {group['group']}: {group['size']} articles", title_justify="left")
+        first = group["members"][0]
+        table = Table(
+            title=f"group {group['group']}: {group['size']} articles, representative {first['id']} ({first['source']})",
+            title_justify="left",
+        )
         for column in MEMBER_COLUMNS:
-            table.add_column(column, overflow="fold" if column == "title" else "ellipsis")
+            table.add_column(column, overflow="fold", no_wrap=column not in ("title", "source"))
         for m in group["members"]:
             similarity = "" if m["similarity"] is None else f"{m['similarity']:.2f}"
-            table.add_row(str(m["id"]), m["source"], m["title"] or "", (m["published"] or "")[:10], m["kind"] or "", similarity)
+            kind = "" if m["kind"] == "representative" else m["kind"] or ""
+            table.add_row(str(m["id"]), m["source"], m["title"] or "", (m["published"] or "")[:10], kind, similarity)
         console.print(table)
 
 

@@ -30,6 +30,8 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
+# A number anywhere, or a capitalised word after a character that does not end a sentence.
+_ANCHOR = re.compile(r"\b(\d[^\W_]*)|(?<=[^\s.!?:\"'“”‘’])[ \t]+[\"'“‘(]?([^\W\d_][^\W_]*)")
 _STEMMER = Stemmer.Stemmer("english")
 _MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
@@ -112,15 +114,18 @@ def _sentence_tokens(text: str) -> list[list[str]]:
     return [_WORD.findall(s) for s in sentences(unicodedata.normalize("NFKC", text))]
 
 
-def anchors(sentence_tokens: list[list[str]]) -> set[str]:
-    """Numbers and capitalised words inside sentences, lower-cased.
+def anchors(text: str) -> set[str]:
+    """Numbers, and capitalised words that do not start a sentence, lower-cased.
 
     A rewrite rewords sentences but keeps names, places and figures, so anchors find
     rewrites whose wording MinHash over shingles no longer sees.
     """
-    found = {t for tokens in sentence_tokens for t in tokens[1:] if t[0].isupper() or t[0].isdigit()}
-    found.update(tokens[0] for tokens in sentence_tokens if tokens and tokens[0][0].isdigit())
-    return {t for t in _lower(list(found)) if t not in STOP_WORDS}
+    return _anchor_set(unicodedata.normalize("NFKC", text))
+
+
+def _anchor_set(folded: str) -> set[str]:
+    found = [number or word for number, word in _ANCHOR.findall(folded) if number or word[0].isupper()]
+    return {t for t in _lower(found) if t not in STOP_WORDS}
 
 
 def _lower(tokens: list[str]) -> list[str]:
@@ -130,7 +135,7 @@ def _lower(tokens: list[str]) -> list[str]:
 
 def anchor_hashes(text: str) -> np.ndarray:
     """Distinct 64-bit hashes of a text's anchors."""
-    found = anchors(_sentence_tokens(text))
+    found = anchors(text)
     return np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
 
 
@@ -144,10 +149,10 @@ class TextFeatures:
 
 def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
     """Shingle hashes and anchor hashes of a whole text: what its MinHash signatures are built from."""
-    per_sentence = _sentence_tokens(text)
-    flat = _lower([t for tokens in per_sentence for t in tokens])
+    folded = unicodedata.normalize("NFKC", text)
+    flat = _lower(_WORD.findall(folded))
     stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
-    found = anchors(per_sentence)
+    found = _anchor_set(folded)
     anchor_set = np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
     return shingle_hashes(stems, shingle_size), anchor_set
 

@@ -35,7 +35,7 @@ from archive.writer import ArchiveWriter  # noqa: E402
 EVAL = Path("/work/shared/eval/dedup") if Path("/work/shared/eval/dedup").exists() else ROOT.parent / "shared/eval/dedup"
 
 
-def run_split(split: str, config: DedupConfig) -> dict:
+def run_split(split: str, config: DedupConfig, bootstrap: int = 0) -> dict:
     docs = [json.loads(line) for line in (EVAL / "data" / split / "docs.jsonl").open(encoding="utf-8")]
     archive = Archive(":memory:")
     dedup = Deduplicator(config)
@@ -60,7 +60,8 @@ def run_split(split: str, config: DedupConfig) -> dict:
         for url, cluster in rows:
             writer_csv.writerow([url.rsplit("/", 1)[1], cluster])
     scored = subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), out.name, "--split", split, "--breakdown", "--json"],
+        [sys.executable, str(EVAL / "score.py"), out.name, "--split", split, "--breakdown", "--json"]
+        + (["--bootstrap", str(bootstrap)] if bootstrap else []),
         capture_output=True, text=True, check=True,
     )
     result = json.loads(scored.stdout)
@@ -89,9 +90,19 @@ def run_seeds(config: DedupConfig) -> dict:
     return {"grouped_pairs": pairs, "ok": [(p[0], p[1]) for p in pairs] == [("001", "003")]}
 
 
-def summary(split: str, r: dict) -> str:
-    keys = r.get("pairwise", r)
-    return json.dumps({"split": split, **{k: r[k] for k in r if k not in ("breakdown",)}}, default=str)
+def compact(r: dict) -> dict:
+    """The figures recorded in docs/BENCHMARKS.md."""
+    out = {k: round(r[k], 4) for k in ("precision", "recall", "f1", "ari")}
+    breakdown = r.get("breakdown", {})
+    out["pair_recall"] = {k: round(v["recall"], 4) for k, v in breakdown.get("pair_recall_by_kind", {}).items()}
+    distinct = breakdown.get("kind", {}).get("distinct")
+    if distinct:
+        out["hard_negatives_merged"] = round(distinct["false_merge_rate"], 4)
+    for key in ("bootstrap_95ci",):
+        if key in r:
+            out[key] = r[key]
+    out.update({k: r[k] for k in ("documents", "pred_clusters", "gold_clusters", "verified_pairs", "docs_per_s")})
+    return out
 
 
 def main() -> None:
@@ -99,6 +110,7 @@ def main() -> None:
     parser.add_argument("--split", action="append", choices=["dev", "test", "onestop", "seeds"])
     parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="override a DedupConfig field")
     parser.add_argument("--full", action="store_true", help="print the scorer's whole JSON")
+    parser.add_argument("--bootstrap", type=int, default=0, help="scorer bootstrap resamples for 95%% CIs")
     args = parser.parse_args()
     overrides = {}
     for item in args.set:
@@ -111,8 +123,8 @@ def main() -> None:
         if split == "seeds":
             print("seeds", json.dumps(run_seeds(config)))
             continue
-        result = run_split(split, config)
-        print(split, json.dumps(result if args.full else {k: v for k, v in result.items() if k != "breakdown"}))
+        result = run_split(split, config, args.bootstrap)
+        print(split, json.dumps(result if args.full else compact(result)))
 
 
 if __name__ == "__main__":

@@ -56,3 +56,19 @@ def test_dedup_status_and_rebuild(run_cli, tmp_path, db):
     assert "dedup --rebuild" in run_cli("dedup").output
     run_cli("dedup", "--rebuild")
     run_cli("ingest", "--quiet", "--workers", "1", str(articles_jsonl(tmp_path)))
+
+
+def test_sql_examples_in_the_dedup_guide_run(run_cli, tmp_path, db):
+    import re
+    from pathlib import Path
+
+    import duckdb
+
+    guide = (Path(__file__).resolve().parent.parent / "docs" / "dedup.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sql\n(.*?)```", guide, re.S)
+    assert len(queries) >= 3
+    run_cli("ingest", "--quiet", "--workers", "1", str(articles_jsonl(tmp_path)))
+    con = duckdb.connect(str(db), read_only=True)
+    results = [con.execute(q).fetchall() for q in queries]
+    assert results[0][0][3] == 3  # largest group: three copies
+    assert {row[1] for row in results[1]} == {"westshore.example", "farm.example"}

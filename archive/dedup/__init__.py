@@ -27,7 +27,7 @@ LOGGER = logging.getLogger(__name__)
 REPRESENTATIVE_ORDER = "published ASC NULLS LAST, ingested_at ASC, id ASC"
 CONFIG_NAME = "minhash"
 REBUILD_BATCH = 1000  # articles indexed and placed per step of a rebuild
-FEATURE_CACHE = 4096  # verifier features kept between batches (a few MB)
+FEATURE_CACHE = 2048  # verifier features kept between batches (~20 KB each)
 
 
 class Deduplicator:
@@ -157,10 +157,22 @@ class Deduplicator:
     def _write(self, con, pending: list[int], placement: Placement) -> None:
         """Store edges, re-point merged groups, pick representatives and rewrite their duplicates rows."""
         if placement.edges:
-            con.executemany(
-                "INSERT INTO dedup_edges VALUES (?, ?, ?, ?)",
-                [[e.article_id, e.other_id, e.kind, e.similarity] for e in placement.edges],
+            edges = placement.edges
+            con.register(
+                "_dedup_new_edges",
+                pa.table(
+                    {
+                        "article_id": pa.array([e.article_id for e in edges], type=pa.int64()),
+                        "other_id": pa.array([e.other_id for e in edges], type=pa.int64()),
+                        "kind": pa.array([e.kind for e in edges], type=pa.string()),
+                        "similarity": pa.array([float(e.similarity) for e in edges], type=pa.float64()),
+                    }
+                ),
             )
+            try:
+                con.execute("INSERT INTO dedup_edges SELECT * FROM _dedup_new_edges")
+            finally:
+                con.unregister("_dedup_new_edges")
         # Every article of a touched group, with the group it belongs to now.
         touched = set(placement.root_of) | set(placement.root_of.values()) | set(placement.group_of_new.values())
         con.register(

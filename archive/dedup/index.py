@@ -39,6 +39,7 @@ class SignatureIndex:
         self.config = config
         self.text_hasher = MinHasher(config.num_perm, config.seed)
         self.anchor_hasher = MinHasher(config.anchor_perm, config.seed + 1)
+        self._added: pa.Table | None = None  # band keys of the last batch added
 
     def add(self, con, rows: Sequence[tuple[int, str, str]]) -> None:
         """Index (id, source, text) rows: their lines, signatures and band keys."""
@@ -87,7 +88,8 @@ class SignatureIndex:
             channel_keys = band_keys(sigs[usable], bands, rows_per_band, channel)
             keys.append(channel_keys.ravel())
             owners.append(np.repeat(ids[usable], bands))
-        con.register("_dedup_bands", pa.table({"band_key": np.concatenate(keys), "article_id": np.concatenate(owners)}))
+        self._added = pa.table({"band_key": np.concatenate(keys), "article_id": np.concatenate(owners)})
+        con.register("_dedup_bands", self._added)
         try:
             con.execute("INSERT INTO dedup_signatures SELECT * FROM _dedup_signatures")
             con.execute("INSERT INTO dedup_bands SELECT * FROM _dedup_bands")
@@ -124,25 +126,37 @@ class SignatureIndex:
         return [strip_lines(row[2], by_source.get(row[1], set())) for row in rows]
 
     def remove(self, con, ids: Sequence[int]) -> None:
+        self._added = None
         con.execute("DELETE FROM dedup_lines WHERE article_id IN (SELECT unnest(?))", [list(ids)])
         con.execute("DELETE FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))", [list(ids)])
         con.execute("DELETE FROM dedup_bands WHERE article_id IN (SELECT unnest(?))", [list(ids)])
 
     def candidates(self, con, ids: Sequence[int]) -> Candidates:
         """Articles sharing a band key or the normalised text with any of ``ids``, prefiltered by estimate."""
-        pairs = con.execute(
-            """
-            WITH mine AS (SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))),
-                 banded AS (SELECT DISTINCT m.article_id AS l, b.article_id AS r
-                            FROM mine m JOIN dedup_bands b USING (band_key) WHERE b.article_id <> m.article_id),
-                 same_text AS (SELECT a.id AS l, b.id AS r FROM articles a JOIN articles b USING (text_hash)
-                               WHERE a.id IN (SELECT unnest($ids)) AND b.id <> a.id)
-            SELECT l, r, bool_or(exact) AS exact FROM (SELECT l, r, false AS exact FROM banded
-                                          UNION ALL SELECT l, r, true FROM same_text)
-            GROUP BY l, r
-            """,
-            {"ids": list(ids)},
-        ).fetchnumpy()
+        # The band keys of a batch just added are at hand: no scan of dedup_bands to find them.
+        fresh = self._added is not None and set(ids) <= set(self._added["article_id"].to_pylist())
+        mine = "SELECT band_key, article_id FROM _dedup_mine" if fresh else (
+            "SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))"
+        )
+        if fresh:
+            con.register("_dedup_mine", self._added)
+        try:
+            pairs = con.execute(
+                f"""
+                WITH mine AS ({mine}),
+                     banded AS (SELECT DISTINCT m.article_id AS l, b.article_id AS r
+                                FROM mine m JOIN dedup_bands b USING (band_key) WHERE b.article_id <> m.article_id),
+                     same_text AS (SELECT a.id AS l, b.id AS r FROM articles a JOIN articles b USING (text_hash)
+                                   WHERE a.id IN (SELECT unnest($ids)) AND b.id <> a.id)
+                SELECT l, r, bool_or(exact) AS exact FROM (SELECT l, r, false AS exact FROM banded
+                                              UNION ALL SELECT l, r, true FROM same_text)
+                GROUP BY l, r
+                """,
+                {"ids": list(ids)},
+            ).fetchnumpy()
+        finally:
+            if fresh:
+                con.unregister("_dedup_mine")
         left, right, exact = pairs["l"].astype(np.int64), pairs["r"].astype(np.int64), pairs["exact"].astype(bool)
         if len(left) == 0:
             return Candidates(left, right, np.zeros(0), exact)

@@ -29,7 +29,7 @@ class DedupConfig:
     boilerplate_articles: int = 3  # a line in this many articles of one source is its boilerplate ...
     boilerplate_elsewhere: int = 2  # ... unless this many articles of other sources have it too
     boilerplate_words: int = 30  # only lines this short can be boilerplate (story paragraphs are longer)
-    prefilter_containment: float = 0.12  # estimated containment below which a candidate is dropped unread
+    prefilter_containment: float = 0.1  # MinHash-estimated containment below which a candidate is dropped
     max_candidates: int = 16  # candidates read per article, best estimates first: bounds the cost per article
     min_shingles: int = 8  # shorter texts are only grouped when exact: a few shared words prove nothing
     near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`

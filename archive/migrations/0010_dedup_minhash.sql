@@ -12,7 +12,8 @@ CREATE TABLE dedup_signatures (
     n_shingles   INTEGER NOT NULL,          -- distinct content-stem shingles
     n_anchors    INTEGER NOT NULL,          -- distinct anchors (names, numbers)
     signature    BLOB NOT NULL,             -- num_perm little-endian uint32 MinHash values
-    anchor_signature BLOB NOT NULL          -- anchor_perm uint32 values
+    anchor_signature BLOB NOT NULL,         -- anchor_perm uint32 values
+    shingles     BLOB NOT NULL              -- sorted distinct uint32 shingle hashes (high bits)
 );
 
 -- One row per (article, LSH band): articles sharing a key are candidates.

@@ -115,7 +115,8 @@ class Deduplicator:
 
     # -- internals --------------------------------------------------------------
     @staticmethod
-    def _texts(con, ids: Sequence[int]) -> list[tuple[int, str]]:
+    def _texts(con, ids: Sequence[int]) -> list[tuple[int, str, str]]:
+        """(id, source, text) of articles, by id."""
         return con.execute("SELECT id, source, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]).fetchall()
 
     def _place(self, con, pending: list[int], rows: Sequence[tuple[int, str, str]]) -> Placement:

@@ -141,10 +141,12 @@ def anchor_hashes(text: str) -> np.ndarray:
 
 @dataclass(frozen=True)
 class TextFeatures:
-    """What the verifier compares: shingle set and per-sentence stem sets."""
+    """What the verifier compares: the shingle set, and each sentence's stems (as hashes)."""
 
     shingles: np.ndarray  # sorted distinct shingle hashes
-    sentence_stems: tuple[frozenset[str], ...]
+    stem_hashes: np.ndarray  # hash of every content stem, in text order
+    sentence_of: np.ndarray  # index of the (non-empty) sentence each stem belongs to
+    n_sentences: int
 
 
 def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
@@ -158,13 +160,14 @@ def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarra
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:
-    """Verifier features: shingles and each sentence's stem set, with one stemmer call."""
+    """Verifier features: shingles and the stems of each sentence, with one stemmer call."""
     per_sentence = [_lower(tokens) for tokens in _sentence_tokens(text)]
     kept = [[t for t in tokens if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())] for tokens in per_sentence]
+    counts = np.array([len(tokens) for tokens in kept if tokens], dtype=np.int64)
     stems = _STEMMER.stemWords([t for tokens in kept for t in tokens])
-    stem_sets, start = [], 0
-    for tokens in kept:
-        if tokens:
-            stem_sets.append(frozenset(stems[start : start + len(tokens)]))
-        start += len(tokens)
-    return TextFeatures(shingle_hashes(stems, shingle_size), tuple(stem_sets))
+    return TextFeatures(
+        shingles=shingle_hashes(stems, shingle_size),
+        stem_hashes=token_hashes(stems),
+        sentence_of=np.repeat(np.arange(len(counts)), counts),
+        n_sentences=len(counts),
+    )

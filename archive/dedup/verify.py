@@ -35,22 +35,33 @@ def shingle_overlap(a: TextFeatures, b: TextFeatures) -> tuple[float, float]:
     return inter / (len(a.shingles) + len(b.shingles) - inter), inter / min(len(a.shingles), len(b.shingles))
 
 
+def _sentence_vocab(f: TextFeatures, ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct (sentence, stem id) pairs of one text, as two arrays sorted by stem id."""
+    keys = np.unique(f.sentence_of * size + ids)
+    sentence, stem = keys // size, keys % size
+    order = np.argsort(stem, kind="stable")
+    return sentence[order], stem[order]
+
+
 def sentence_similarity(a: TextFeatures, b: TextFeatures) -> np.ndarray:
-    """Dice coefficient of the stem sets of every sentence pair (rows: a, columns: b)."""
-    vocab: dict[str, int] = {}
-    for sentence in a.sentence_stems + b.sentence_stems:
-        for stem in sentence:
-            vocab.setdefault(stem, len(vocab))
+    """Dice coefficient of the stem sets of every sentence pair (rows: a, columns: b).
 
-    def incidence(sents: tuple[frozenset[str], ...]) -> np.ndarray:
-        matrix = np.zeros((len(sents), len(vocab)), dtype=np.float32)
-        for i, sentence in enumerate(sents):
-            matrix[i, [vocab[s] for s in sentence]] = 1.0
-        return matrix
-
-    left, right = incidence(a.sentence_stems), incidence(b.sentence_stems)
-    shared = left @ right.T
-    return 2.0 * shared / (left.sum(axis=1)[:, None] + right.sum(axis=1)[None, :])
+    Sparse counting with numpy (no BLAS: small products pay more for its threads than they save).
+    """
+    vocab, ids = np.unique(np.concatenate([a.stem_hashes, b.stem_hashes]), return_inverse=True)
+    size = max(1, len(vocab))
+    a_sentence, a_stem = _sentence_vocab(a, ids[: len(a.stem_hashes)], size)
+    b_sentence, b_stem = _sentence_vocab(b, ids[len(a.stem_hashes) :], size)
+    lo = np.searchsorted(b_stem, a_stem, side="left")
+    counts = np.searchsorted(b_stem, a_stem, side="right") - lo
+    # Every (sentence of a, sentence of b) pair that shares a stem, once per shared stem.
+    rows = np.repeat(a_sentence, counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts) + np.repeat(lo, counts)
+    shared = np.bincount(rows * b.n_sentences + b_sentence[offsets], minlength=a.n_sentences * b.n_sentences)
+    shared = shared.reshape(a.n_sentences, b.n_sentences)
+    left = np.bincount(a_sentence, minlength=a.n_sentences)
+    right = np.bincount(b_sentence, minlength=b.n_sentences)
+    return 2.0 * shared / (left[:, None] + right[None, :])
 
 
 def ordered_alignment(similar: np.ndarray) -> int:
@@ -77,11 +88,11 @@ class Verifier:
         Reworded pairs are similar but not the same sentence. Boilerplate shared by two
         unrelated articles (cookie notice, sign-up box) aligns too, but only verbatim.
         """
-        if not a.sentence_stems or not b.sentence_stems:
+        if not a.n_sentences or not b.n_sentences:
             return 0.0, 0.0
         similarity = sentence_similarity(a, b)
         similar = similarity >= self.config.sentence_similarity
-        shorter = min(len(a.sentence_stems), len(b.sentence_stems))
+        shorter = min(a.n_sentences, b.n_sentences)
         aligned = ordered_alignment(similar.astype(np.int32)) / shorter
         reworded = ordered_alignment((similar & (similarity < VERBATIM)).astype(np.int32)) / shorter
         return aligned, reworded

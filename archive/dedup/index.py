@@ -180,23 +180,30 @@ class SignatureIndex:
             return Candidates(left, right, np.zeros(0), exact)
         involved = np.unique(np.concatenate([left, right]))
         stored = con.execute(
-            "SELECT article_id, n_shingles, signature FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))",
+            """SELECT article_id, n_shingles, signature, anchor_signature FROM dedup_signatures
+               WHERE article_id IN (SELECT unnest(?))""",
             [involved.tolist()],
         ).fetchall()
         position = {row[0]: i for i, row in enumerate(stored)}
         sizes = np.array([row[1] for row in stored], dtype=np.float64)
         sigs = np.frombuffer(b"".join(row[2] for row in stored), dtype=np.uint32).reshape(len(stored), -1)
+        anchor_sigs = np.frombuffer(b"".join(row[3] for row in stored), dtype=np.uint32).reshape(len(stored), -1)
         li = np.array([position[x] for x in left.tolist()])
         ri = np.array([position[x] for x in right.tolist()])
         containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), sizes[li], sizes[ri])
+        anchors = estimate_jaccard(anchor_sigs[li], anchor_sigs[ri])
         # The estimate is coarse (±0.05 at 128 values): pairs it passes are checked on the
         # stored shingle sets, which is cheaper by far than reading and comparing the texts.
         passed = np.flatnonzero(~exact & (containment >= self.config.prefilter_containment))
         containment[np.setdiff1d(np.arange(len(left)), passed)] = 0.0
         if len(passed):
             containment[passed] = self._exact_containment(con, left[passed], right[passed])
-        # No verdict but exact is possible under the rewrite containment (the lower threshold).
-        keep = exact | (containment >= min(self.config.rewrite_containment, self.config.near_containment))
+        # Under the near threshold only a rewrite is possible, and a rewrite keeps the names and
+        # figures of its source: same-topic stories that share wording but not anchors are dropped
+        # here, before their texts are read.
+        near = containment >= self.config.near_containment
+        rewrite = (containment >= self.config.rewrite_containment) & (anchors >= self.config.rewrite_anchors)
+        keep = exact | near | rewrite
         # At most max_candidates per article, exact copies and the best estimates first: in a
         # large archive a busy topic offers hundreds of weak candidates, and a group needs one.
         order = np.lexsort((-containment, ~exact, left))

@@ -1,7 +1,9 @@
 """Persistent MinHash LSH index in DuckDB: signatures and band keys, candidate lookup by join.
 
-Nothing is held in memory between batches: each batch writes its rows inside the
-writer's transaction and finds candidates in the whole archive with one band-key join.
+No index lives in memory: each batch writes its rows inside the writer's transaction and
+finds candidates in the whole archive with one band-key join (only the keys of the batch
+just added are kept, to spare a scan). Pairs are then filtered on stored data (MinHash
+estimates, shingle sets, anchor estimates) before any text is read.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ TEXT_CHANNEL, ANCHOR_CHANNEL = 0, 1
 
 @dataclass
 class Candidates:
-    """Candidate pairs (left is the article asked about) with their MinHash estimates."""
+    """Candidate pairs (left is the article asked about) that are worth reading."""
 
     left: np.ndarray
     right: np.ndarray

@@ -34,6 +34,16 @@ class Candidates:
     exact: np.ndarray  # same normalised text (text_hash)
 
 
+def _fixed_width(column: pa.ChunkedArray) -> np.ndarray:
+    """Equal-length uint32 blobs of an Arrow column as one matrix, without a Python loop."""
+    array = column.combine_chunks()
+    if len(array) == 0:
+        return np.zeros((0, 0), dtype=np.uint32)
+    offsets = np.frombuffer(array.buffers()[1], dtype=np.int32)[array.offset : array.offset + len(array) + 1]
+    data = np.frombuffer(array.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+    return data.view(np.uint32).reshape(len(array), -1)
+
+
 class SignatureIndex:
     """Computes, stores and queries signatures and band keys of articles."""
 
@@ -181,17 +191,15 @@ class SignatureIndex:
         if len(left) == 0:
             return Candidates(left, right, np.zeros(0), exact)
         involved = np.unique(np.concatenate([left, right]))
-        stored = con.execute(
+        stored = con.sql(
             """SELECT article_id, n_shingles, signature, anchor_signature FROM dedup_signatures
-               WHERE article_id IN (SELECT unnest(?))""",
-            [involved.tolist()],
-        ).fetchall()
-        position = {row[0]: i for i, row in enumerate(stored)}
-        sizes = np.array([row[1] for row in stored], dtype=np.float64)
-        sigs = np.frombuffer(b"".join(row[2] for row in stored), dtype=np.uint32).reshape(len(stored), -1)
-        anchor_sigs = np.frombuffer(b"".join(row[3] for row in stored), dtype=np.uint32).reshape(len(stored), -1)
-        li = np.array([position[x] for x in left.tolist()])
-        ri = np.array([position[x] for x in right.tolist()])
+               WHERE article_id IN (SELECT unnest(?)) ORDER BY article_id""",
+            params=[involved.tolist()],
+        ).to_arrow_table()
+        stored_ids = stored["article_id"].to_numpy()
+        sizes = stored["n_shingles"].to_numpy().astype(np.float64)
+        sigs, anchor_sigs = _fixed_width(stored["signature"]), _fixed_width(stored["anchor_signature"])
+        li, ri = np.searchsorted(stored_ids, left), np.searchsorted(stored_ids, right)
         containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), sizes[li], sizes[ri])
         anchors = estimate_jaccard(anchor_sigs[li], anchor_sigs[ri])
         # The estimate is coarse (±0.05 at 128 values): pairs it passes are checked on the

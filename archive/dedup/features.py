@@ -27,6 +27,7 @@ STOP_WORDS = frozenset(
     yourself said says say told tells according mr mrs ms dr also one two""".split()
 )
 
+ANCHOR_LINE_WORDS = 8  # anchors come from lines at least this long
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
@@ -124,7 +125,9 @@ def anchors(text: str) -> set[str]:
 
 
 def _anchor_set(folded: str) -> set[str]:
-    found = [number or word for number, word in _ANCHOR.findall(folded) if number or word[0].isupper()]
+    # Only lines of running text: menus, bylines and sign-up lines repeat the same names everywhere.
+    prose = "\n".join(line for line in folded.splitlines() if len(line.split()) >= ANCHOR_LINE_WORDS)
+    found = [number or word for number, word in _ANCHOR.findall(prose) if number or word[0].isupper()]
     return {t for t in _lower(found) if t not in STOP_WORDS}
 
 

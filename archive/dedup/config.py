@@ -21,7 +21,7 @@ class DedupConfig:
     shingle_size: int = 2  # content-word stem n-grams (stop words dropped, Snowball stems)
     num_perm: int = 192  # MinHash permutations of the shingle signature
     bands: int = 64  # LSH bands over the shingle signature ...
-    rows: int = 3  # ... of this many rows each: candidates from Jaccard ~0.3 up (0.2 at r=2 drowns in chance pairs at scale)
+    rows: int = 3  # ... of this many rows each: candidates from Jaccard ~0.25 up (r=2 drowns in chance pairs at scale)
     anchor_perm: int = 128  # MinHash permutations over anchors (names, numbers)
     anchor_bands: int = 32  # LSH bands over the anchor signature ...
     anchor_rows: int = 4  # ... rows each: rewrites keep names and numbers (Jaccard ~0.5), same-topic stories fewer

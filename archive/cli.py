@@ -17,7 +17,10 @@ from archive.store import Archive, default_path
 LOGGER = logging.getLogger(__name__)
 
 EXPORT_FORMATS = {".jsonl": "JSON", ".json": "JSON", ".parquet": "PARQUET", ".csv": "CSV"}
-EXPORT_COLUMNS = "id, url, source, title, author, published, language, site_name, canonical_url, description, text, text_hash, cluster_id, origin, ingested_at"
+EXPORT_COLUMNS = (
+    "id, url, source, title, author, authors, published, modified, date_confidence, language, site_name, "
+    "canonical_url, description, image, text, text_hash, cluster_id, origin, ingested_at, provenance"
+)
 
 
 class ArchiveGroup(click.Group):
@@ -165,6 +168,10 @@ def export(ctx, out, unique):
 
 def main() -> None:
     cli(prog_name="newsarchive")
+
+
+from archive.cli_reextract import reextract  # noqa: E402  (command modules register below)
+cli.add_command(reextract)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,12 @@ class Article:
     description: str | None = None
     text_hash: str = ""
     meta: dict[str, Any] = field(default_factory=dict)  # extra fields and provenance, stored as JSON
+    authors: list[str] = field(default_factory=list)
+    modified: datetime | None = None
+    image: str | None = None
+    date_confidence: str | None = None  # high | medium | low | none
+    provenance: dict[str, str] = field(default_factory=dict)  # field -> evidence it came from
+    extractor: str | None = None  # extraction version
 
 
 @dataclass

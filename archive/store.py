@@ -40,6 +40,12 @@ _ARTICLE_SCHEMA = pa.schema(
         ("encoding", pa.string()),
         ("body", pa.binary()),
         ("hints", pa.string()),
+        ("authors", pa.list_(pa.string())),
+        ("modified", pa.timestamp("us", tz="UTC")),
+        ("image", pa.string()),
+        ("date_confidence", pa.string()),
+        ("provenance", pa.string()),
+        ("extractor", pa.string()),
     ]
 )
 
@@ -122,6 +128,8 @@ class Archive:
                 ("text_hash", a.text_hash), ("origin", a.origin), ("meta", _json(a.meta)),
                 ("content_type", raw.content_type), ("encoding", raw.encoding), ("body", raw.body),
                 ("hints", _json(raw.hints)),
+                ("authors", a.authors or None), ("modified", _utc(a.modified)), ("image", a.image),
+                ("date_confidence", a.date_confidence), ("provenance", _json(a.provenance)), ("extractor", a.extractor),
             ):
                 columns[name].append(value)
         batch = pa.table(columns, schema=_ARTICLE_SCHEMA)
@@ -131,9 +139,11 @@ class Archive:
             rows = self.con.execute(
                 """
                 INSERT INTO articles (url, source, title, author, published, language, site_name,
-                                      canonical_url, description, text, text_hash, origin, meta, ingested_at)
+                                      canonical_url, description, text, text_hash, origin, meta, ingested_at,
+                                      authors, modified, image, date_confidence, provenance, extractor)
                 SELECT url, source, title, author, published, language, site_name, canonical_url,
-                       description, text, text_hash, origin, meta::JSON, ?
+                       description, text, text_hash, origin, meta::JSON, ?,
+                       authors, modified, image, date_confidence, provenance::JSON, extractor
                 FROM _batch WHERE url NOT IN (SELECT url FROM articles)
                 RETURNING id, url
                 """,

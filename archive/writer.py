@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from archive.dedup import Deduplicator
 from archive.models import Article, RawDocument, Rejection
+from archive.siteblocks import SiteBoilerplate
 from archive.store import Archive
 
 LOGGER = logging.getLogger(__name__)
@@ -28,8 +29,10 @@ class WriteStats:
 class ArchiveWriter:
     """Batched, transactional writes to one archive; the only code that modifies articles."""
 
-    def __init__(self, archive: Archive, batch_size: int = 200, deduplicator: Deduplicator | None = None):
+    def __init__(self, archive: Archive, batch_size: int = 200, deduplicator: Deduplicator | None = None,
+                 site_boilerplate: SiteBoilerplate | None = None):
         self.archive = archive
+        self.site_boilerplate = site_boilerplate or SiteBoilerplate()
         self.batch_size = batch_size
         self.deduplicator = deduplicator or Deduplicator()
         self.deduplicator.check(archive.con)
@@ -55,6 +58,7 @@ class ArchiveWriter:
         con = self.archive.con
         con.execute("BEGIN TRANSACTION")
         try:
+            self.site_boilerplate.apply(con, [article for _, article in batch])  # needs the archive: main process
             new_ids = self.archive.insert(batch)
             duplicates = self.deduplicator.assign(con, new_ids)
             con.execute("COMMIT")

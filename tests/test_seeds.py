@@ -55,7 +55,6 @@ def test_title_is_not_repeated_as_body(seeded):
             assert not row["text"].startswith(row["title"]), prefix
 
 
-@pytest.mark.xfail(strict=True, reason="text-path boilerplate removal lands with the extraction work")
 def test_boilerplate_is_gone(seeded):
     assert "Select Language" not in seeded["003"]["text"]
     latest = seeded["004"]["text"]

@@ -107,11 +107,16 @@ class Deduplicator:
         self.index.remove(con, ids)
         for article in ids:
             self._recent.pop(article, None)
-        self.index.add(con, self._texts(con, ids))
+        ids = sorted(ids)
+        for start in range(0, len(ids), REBUILD_BATCH):
+            self.index.add(con, self._texts(con, ids[start : start + REBUILD_BATCH]))
         con.execute("DELETE FROM dedup_edges WHERE article_id IN (SELECT unnest(?)) OR other_id IN (SELECT unnest(?))", [members, members])
         con.execute("DELETE FROM duplicates WHERE article_id IN (SELECT unnest(?))", [members])
         con.execute("UPDATE articles SET cluster_id = id WHERE id IN (SELECT unnest(?))", [members])
-        return len(self._place(con, members, []).joined)
+        joined = 0
+        for start in range(0, len(members), REBUILD_BATCH):
+            joined += len(self._place(con, members[start : start + REBUILD_BATCH], []).joined)
+        return joined
 
     # -- internals --------------------------------------------------------------
     @staticmethod

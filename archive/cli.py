@@ -180,3 +180,7 @@ cli.add_command(reextract)
 
 if __name__ == "__main__":
     main()
+
+
+from archive.cli_dedup import dedup, dups  # noqa: E402  (issue 3: duplicate groups)
+for _command in (dups, dedup): cli.add_command(_command)

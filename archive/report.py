@@ -52,7 +52,7 @@ def duplicate_groups_table(con, limit: int = 20) -> None:
     rows = con.execute(
         """
         SELECT a.cluster_id, count(*) AS members, string_agg(DISTINCT d.kind, ', ') AS kinds,
-               any_value(r.title) AS title
+               any_value(coalesce(r.title, left(r.text, 70) || '…')) AS title
         FROM articles a JOIN articles r ON r.id = a.cluster_id
         LEFT JOIN duplicates d ON d.article_id = a.id
         GROUP BY a.cluster_id HAVING count(*) > 1
@@ -65,7 +65,7 @@ def duplicate_groups_table(con, limit: int = 20) -> None:
         console.print("no duplicate groups")
         return
     table = Table(title="duplicate groups")
-    for column in ("group", "members", "kinds", "representative title"):
+    for column in ("group", "members", "kinds", "representative (title or opening words)"):
         table.add_column(column)
     for cluster, members, kinds, title in rows:
         table.add_row(str(cluster), str(members), kinds or "", title or "")

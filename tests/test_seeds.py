@@ -64,4 +64,6 @@ def test_boilerplate_is_gone(seeded):
 
 
 def test_no_exact_duplicates_among_seeds(seeded):
-    assert all(row["cluster_id"] == row["id"] for row in seeded.values())
+    # 003 is a rewrite of 001 (issue 3): the only group, and not an exact one.
+    grouped = {name for name, row in seeded.items() if row["cluster_id"] != row["id"]}
+    assert grouped <= {"001", "003"}

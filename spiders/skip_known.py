@@ -15,9 +15,13 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.misc import load_object
 
+from pipelines import shared
 from pipelines.urls import clean_url
 
 LOGGER = logging.getLogger(__name__)
+
+_REQUESTED = ("requested-article-urls",)  # shared key of the process-wide set
+_CLAIMED = "newsarchive_claimed"  # meta: the URL with which this request passed the check
 
 
 class SkipKnownUrlsMiddleware:
@@ -25,6 +29,9 @@ class SkipKnownUrlsMiddleware:
         self.store = store  # pipelines.seen.SeenUrls
         self.stats = stats
         self._executor = ThreadPoolExecutor(1, thread_name_prefix="seen-urls")
+        # Article URLs requested by any crawler of this process (--feed and --sitemap of one
+        # site list the same articles; Scrapy's duplicate filter is per crawler).
+        self.requested: set[str] = shared.acquire(_REQUESTED, set)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -38,14 +45,19 @@ class SkipKnownUrlsMiddleware:
     async def process_request(self, request, spider=None):
         if not request.meta.get("article"):
             return None
-        urls = {request.url, clean_url(request.url)}
-        known = await asyncio.wrap_future(self._executor.submit(self.store.seen, urls))
+        url = clean_url(request.url)
+        if request.meta.get(_CLAIMED) == url:  # a retry of a request that passed
+            return None
+        known = url in self.requested or await asyncio.wrap_future(self._executor.submit(self.store.seen, {request.url, url}))
         if known:
             if self.stats is not None:
                 self.stats.inc_value("newsarchive/skipped_known")
-            raise IgnoreRequest(f"already archived: {request.url}")
+            raise IgnoreRequest(f"already archived or requested: {request.url}")
+        self.requested.add(url)
+        request.meta[_CLAIMED] = url
         return None
 
     def close(self, spider=None) -> None:
         self._executor.submit(self.store.close).result()
         self._executor.shutdown(wait=True)
+        shared.release(_REQUESTED, lambda urls: None)

@@ -195,7 +195,7 @@ def test_several_sources_share_one_writer_and_one_run(site, tmp_path):
     out = crawl(db, "--feed", b + "/feed.xml", "--sitemap", b + "/sitemap_index.xml", "--url", b + LIBRARY.path).stdout
     got = articles(db)
     assert set(got) == {b + s.path for s in (TRAM, STORM, LIBRARY, ZURICH, MEALS)} | {b + SYNDICATED}
-    assert query(db, "SELECT count(*), sum(archived) FROM runs") == [(1, 6)]
+    assert query(db, "SELECT count(*), sum(archived), sum(read) FROM runs") == [(1, 6, 6)]  # no page fetched twice
     assert "6 articles archived" in out
 
 

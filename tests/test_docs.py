@@ -27,3 +27,26 @@ def test_command_help_has_an_example(name):
     result = CliRunner().invoke(cli, [name, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output and f"newsarchive {name}" in result.output
+
+
+def readme_sql_statements():
+    blocks = re.findall(r"```sql\n(.*?)```", README, re.DOTALL)
+    statements = []
+    for block in blocks:
+        lines = [line for line in block.splitlines() if not line.strip().startswith("--")]
+        statements += [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
+    return statements
+
+
+def test_readme_sql_examples_run(tmp_path):
+    import duckdb
+
+    db = tmp_path / "archive.duckdb"
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    result = CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", "-w", "1", str(seeds)])
+    assert result.exit_code == 0, result.output
+    statements = readme_sql_statements()
+    assert len(statements) >= 8
+    con = duckdb.connect(str(db), read_only=True)
+    for statement in statements:
+        con.execute(statement).fetchall()

@@ -42,6 +42,9 @@ class Article:
     image: str | None = None
     date_confidence: str | None = None  # high | medium | low | none
     provenance: dict[str, str] = field(default_factory=dict)  # field -> evidence it came from
+    # Dedup signature input computed next to extraction (in the worker process), not stored:
+    # (shingle_size, shingle hashes, anchor hashes) of ``text``.
+    signature_input: tuple | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
 
 

@@ -12,6 +12,8 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Iterable, Iterator
 
+from archive.dedup.config import DedupConfig
+from archive.dedup.features import signature_input
 from archive.errors import ExtractionError
 from archive.extract import extract
 from archive.models import Article, RawDocument, Rejection
@@ -20,6 +22,7 @@ LOGGER = logging.getLogger(__name__)
 
 MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # trafilatura needs tens of seconds on a few MB of junk HTML
 EXTRACT_SECONDS = 20.0  # per-document time budget
+SHINGLE_SIZE = DedupConfig().shingle_size
 
 
 class _Timeout(Exception):
@@ -53,7 +56,11 @@ def guarded_extract(raw: RawDocument, max_bytes: int = MAX_EXTRACT_BYTES, second
         return Rejection(raw.url, f"document too large to extract ({len(raw.body)} bytes; limit {max_bytes})")
     try:
         with _time_budget(seconds):
-            return extract(raw)
+            article = extract(raw)
+            # Tokenising and hashing for MinHash belong with extraction: done here, in the
+            # worker, it runs in parallel instead of on the single writer's core.
+            article.signature_input = (SHINGLE_SIZE, *signature_input(article.text, SHINGLE_SIZE))
+            return article
     except _Timeout:
         return Rejection(raw.url, f"extraction took longer than {seconds:g} s")
     except ExtractionError as exc:

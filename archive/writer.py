@@ -60,7 +60,8 @@ class ArchiveWriter:
         try:
             self.site_boilerplate.apply(con, [article for _, article in batch])  # needs the archive: main process
             new_ids = self.archive.insert(batch)
-            duplicates = self.deduplicator.assign(con, new_ids)
+            precomputed = {a.text: a.signature_input for _, a in batch if a.signature_input is not None}
+            duplicates = self.deduplicator.assign(con, new_ids, precomputed)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

@@ -48,7 +48,7 @@ def test_failed_batch_leaves_archive_unchanged(db, monkeypatch):
         writer.add(*pair("https://example.org/a", "kept article"))
         writer.flush()
 
-        def broken(con, ids):
+        def broken(con, ids, *rest):
             raise RuntimeError("crash during dedup")
 
         monkeypatch.setattr(writer.deduplicator, "assign", broken)

@@ -65,3 +65,30 @@ def test_pool_survives_a_dead_worker():
             time.sleep(0.05)
         results = [workers._result(d, pool.submit(d)) for d in docs]
     assert all(isinstance(r, Article) for r in results)
+
+
+def test_signature_input_is_computed_with_extraction_and_used_by_the_writer(tmp_path, monkeypatch):
+    import numpy as np
+
+    from archive.dedup import features
+    from archive.dedup.features import signature_input
+    from archive.store import Archive
+    from archive.writer import ArchiveWriter
+
+    document = raw()
+    article = guarded_extract(document)
+    size, shingles, anchors = article.signature_input
+    expected = signature_input(article.text, size)
+    assert np.array_equal(shingles, expected[0]) and np.array_equal(anchors, expected[1])
+
+    def not_again(text, size):
+        raise AssertionError("signature input computed twice")
+
+    monkeypatch.setattr("archive.dedup.index.signature_input", not_again)
+    with Archive(tmp_path / "a.duckdb") as archive:
+        writer = ArchiveWriter(archive)
+        writer.add(document, article)
+        writer.flush()
+        stored = archive.con.execute("SELECT n_shingles FROM dedup_signatures").fetchall()
+    assert stored == [(len(shingles),)]
+    assert features.signature_input is signature_input

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import pyarrow as pa
 
@@ -63,14 +63,18 @@ class Deduplicator:
         )
 
     # -- public operations -----------------------------------------------------
-    def assign(self, con, new_ids: Sequence[int]) -> int:
-        """Index and group ``new_ids``; return how many of them joined a group."""
+    def assign(self, con, new_ids: Sequence[int], precomputed: Mapping[str, tuple] | None = None) -> int:
+        """Index and group ``new_ids``; return how many of them joined a group.
+
+        ``precomputed`` maps a text to its (shingle_size, shingles, anchors) signature input,
+        computed where the text was extracted; texts not in it are tokenised here.
+        """
         if not new_ids:
             return 0
         if con.execute("SELECT count(*) FROM dedup_config").fetchone()[0] == 0:
             self._record_config(con)
         rows = self._texts(con, new_ids)
-        self.index.add(con, rows)
+        self.index.add(con, rows, precomputed)
         return len(self._place(con, sorted(new_ids), rows).joined)
 
     def rebuild(self, con) -> int:

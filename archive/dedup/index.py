@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -53,8 +53,17 @@ class SignatureIndex:
         self.anchor_hasher = MinHasher(config.anchor_perm, config.seed + 1)
         self._added: pa.Table | None = None  # band keys of the last batch added
 
-    def add(self, con, rows: Sequence[tuple[int, str, str]]) -> None:
-        """Index (id, source, text) rows: their lines, signatures and band keys."""
+    def _signature_input(self, text: str, precomputed: Mapping[str, tuple] | None) -> tuple[np.ndarray, np.ndarray]:
+        found = precomputed.get(text) if precomputed else None
+        if found is not None and found[0] == self.config.shingle_size:
+            return found[1], found[2]
+        return signature_input(text, self.config.shingle_size)
+
+    def add(self, con, rows: Sequence[tuple[int, str, str]], precomputed: Mapping[str, tuple] | None = None) -> None:
+        """Index (id, source, text) rows: their lines, signatures and band keys.
+
+        ``precomputed``: text -> (shingle_size, shingles, anchors), used when the size matches.
+        """
         if not rows:
             return
         ids = np.array([row[0] for row in rows], dtype=np.int64)
@@ -75,7 +84,7 @@ class SignatureIndex:
             con.unregister("_dedup_lines")
         # Signatures see the whole text: what counts as boilerplate changes as the archive
         # grows, so it is only decided when texts are compared.
-        inputs = [signature_input(text, self.config.shingle_size) for _, _, text in rows]
+        inputs = [self._signature_input(text, precomputed) for _, _, text in rows]
         shingle_sets, anchors = [i[0] for i in inputs], [i[1] for i in inputs]
         signatures = self.text_hasher.signatures(shingle_sets)
         anchor_signatures = self.anchor_hasher.signatures(anchors)

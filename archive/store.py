@@ -97,12 +97,12 @@ class Archive:
         self.close()
 
     # -- reads -------------------------------------------------------------
-    def known_urls(self, urls: Iterable[str]) -> set[str]:
-        """The subset of ``urls`` already archived."""
+    def known_urls(self, urls: Iterable[str], cursor=None) -> set[str]:
+        """The subset of ``urls`` already archived (``cursor``: another thread's connection)."""
         urls = list(dict.fromkeys(urls))
         if not urls:
             return set()
-        rows = self.con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall()
+        rows = (cursor or self.con).execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [urls]).fetchall()
         return {row[0] for row in rows}
 
     def count(self) -> int:

@@ -55,6 +55,9 @@ class ArchiveWriter:
         if not self._pending:
             return []
         batch, self._pending = self._pending, []
+        return self._write(batch)
+
+    def _write(self, batch: list[tuple[RawDocument, Article]]) -> list[int]:
         con = self.archive.con
         con.execute("BEGIN TRANSACTION")
         try:

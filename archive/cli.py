@@ -166,21 +166,18 @@ def export(ctx, out, unique):
     click.echo(f"wrote {count} articles to {out}")
 
 
-from archive.cli_crawl import crawl  # noqa: E402  (registered below; keeps merges to one line each)
-cli.add_command(crawl)
+# Commands kept in their own modules register here, before main() can run.
+from archive.cli_crawl import crawl  # noqa: E402
+from archive.cli_dedup import dedup, dups  # noqa: E402
+from archive.cli_reextract import reextract  # noqa: E402
+
+for _command in (crawl, dups, dedup, reextract):
+    cli.add_command(_command)
 
 
 def main() -> None:
     cli(prog_name="newsarchive")
 
 
-from archive.cli_reextract import reextract  # noqa: E402  (command modules register below)
-cli.add_command(reextract)
-
-
 if __name__ == "__main__":
     main()
-
-
-from archive.cli_dedup import dedup, dups  # noqa: E402  (issue 3: duplicate groups)
-for _command in (dups, dedup): cli.add_command(_command)

@@ -50,3 +50,12 @@ def test_readme_sql_examples_run(tmp_path):
     con = duckdb.connect(str(db), read_only=True)
     for statement in statements:
         con.execute(statement).fetchall()
+
+
+def test_every_command_is_registered_when_run_as_a_module():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "archive.cli", "--help"], capture_output=True, text=True, check=True)
+    listed = {line.split()[0] for line in result.stdout.split("Commands:")[1].splitlines() if line.strip()}
+    assert listed == set(COMMANDS)

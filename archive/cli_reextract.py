@@ -22,7 +22,7 @@ def reextract(ctx, sources, workers):
     \b
     Example:
         newsarchive reextract
-        newsarchive reextract --source www.example.com
+        newsarchive reextract --source example.com
     """
     from archive.reextract import reextract as run_reextract
 

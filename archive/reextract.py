@@ -73,11 +73,7 @@ def reextract(archive: Archive, sources: Sequence[str] = (), workers: int | None
                 _update(con, fresh, stats, regroup_ids)
                 if on_chunk:
                     on_chunk(stats)
-        refresh = getattr(deduplicator, "refresh", None)
-        if regroup_ids and refresh is not None:
-            refresh(con, regroup_ids)
-        elif regroup_ids:
-            deduplicator.rebuild(con)
+        deduplicator.refresh(con, regroup_ids)
         stats.duplicates = con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
         con.execute("COMMIT")
     except BaseException:

@@ -8,7 +8,8 @@ same two methods.
 from __future__ import annotations
 
 from typing import Iterable, Protocol
-from urllib.parse import urlsplit
+
+from archive.loader import host_of
 
 
 class SeenUrls(Protocol):
@@ -63,7 +64,7 @@ class ArchiveSeenUrls:
     def seen(self, urls: Iterable[str]) -> set[str]:
         found = set()
         for url in urls:
-            site = (urlsplit(url).hostname or "").removeprefix("www.")
+            site = host_of(url)
             known = self._sites.get(site)
             if known is None:
                 known = self._sites[site] = self._load(site)

@@ -6,6 +6,8 @@ from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
 
+from archive.loader import host_of
+
 WEB_SCHEMES = ("http", "https")
 
 
@@ -21,11 +23,6 @@ def clean_url(url: str) -> str:
     return urldefrag(cleaned)[0]
 
 
-def host(url: str) -> str:
-    """Host name without port and without a leading ``www.``."""
-    return (urlsplit(url).hostname or "").removeprefix("www.")
-
-
 def is_web_url(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in WEB_SCHEMES and bool(parts.hostname)
@@ -38,6 +35,6 @@ def article_url(fetched_url: str, canonical: str | None) -> str:
     metadata only, so the copy stays a row of its own and dedup groups it with the original.
     """
     fetched = clean_url(fetched_url)
-    if canonical and is_web_url(canonical) and host(canonical) == host(fetched):
+    if canonical and is_web_url(canonical) and host_of(canonical) == host_of(fetched):
         return clean_url(canonical)
     return fetched

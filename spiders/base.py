@@ -17,7 +17,8 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from archive.models import RawDocument
 from pipelines.stats import count_drop
-from pipelines.urls import clean_url, host, is_web_url
+from archive.loader import host_of
+from pipelines.urls import clean_url, is_web_url
 
 LOGGER = logging.getLogger(__name__)
 
@@ -114,7 +115,7 @@ class ArticleSpider(scrapy.Spider):
         url = clean_url(response.url)
         return RawDocument(
             url=url,
-            source=host(url),
+            source=host_of(url),
             origin="crawl",
             body=response.body,
             content_type=mime or "text/html",

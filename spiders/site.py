@@ -17,6 +17,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from archive.loader import host_of
 from spiders.base import ArticleSpider
 
 ARTICLE_TYPES = {
@@ -80,7 +81,7 @@ class SiteSpider(ArticleSpider):
         self.depth = None if depth in (None, "") else int(depth)
         self.hosts = {urlsplit(url).netloc.lower() for url in self.given_urls}
         # Scrapy's OffsiteMiddleware then also stops redirects to other sites.
-        self.allowed_domains = sorted({urlsplit(url).hostname.removeprefix("www.") for url in self.given_urls if urlsplit(url).hostname})
+        self.allowed_domains = sorted({host_of(url) for url in self.given_urls} - {""})
         self.links = LinkExtractor(unique=True)
 
     async def start(self):

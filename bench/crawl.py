@@ -28,10 +28,10 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from archive.crawl import CrawlJob, run_crawl
-from archive.ingest import ingest
+from archive.ingest.crawl import CrawlJob, run_crawl
+from archive.ingest.files import ingest
+from archive.ingest.pool import default_workers
 from archive.store import Archive
-from archive.workers import default_workers
 
 WORDS = (
     "the council minister city government police report year people police court week plan said would could "
@@ -54,36 +54,70 @@ def sentence(rng: random.Random) -> str:
 
 def article_page(i: int, rng: random.Random, base: str) -> tuple[str, str]:
     """(path, html) of one news page of 30-150 KB; the article itself is 2-8 KB of it."""
-    path = f"/{2026}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/story-{i:05d}-{'-'.join(rng.sample(WORDS, 4))}.html"
+    path = (
+        f"/{2026}/{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/story-{i:05d}-{'-'.join(rng.sample(WORDS, 4))}.html"
+    )
     title = " ".join(rng.sample(WORDS, rng.randint(6, 11))).capitalize()
     paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(2, 5))) for _ in range(rng.randint(6, 16))]
     target = rng.randint(30_000, 150_000)
     nav = "".join(f'<li class="nav-item"><a href="/section/{w}/">{w.title()}</a></li>' for w in rng.sample(WORDS, 40))
-    jsonld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                         "datePublished": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00+00:00",
-                         "author": {"@type": "Person", "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}"}})
-    head = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench Gazette</title>'
-            f'<link rel="canonical" href="{base}{path}"><meta property="og:type" content="article">'
-            f'<script type="application/ld+json">{jsonld}</script>'
-            f'<style>{".c{margin:0;padding:0} " * 60}</style></head>')
-    article = (f'<main><article><h1>{title}</h1><p class="byline">By Staff</p>'
-               + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article>")
-    parts = [head, f'<body><header><nav><ul class="menu">{nav}</ul></nav></header>', '<div class="consent">We use cookies. Accept all</div>', article]
+    jsonld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": f"2026-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T{rng.randint(0, 23):02d}:00:00+00:00",
+            "author": {"@type": "Person", "name": f"{rng.choice(WORDS).title()} {rng.choice(WORDS).title()}"},
+        }
+    )
+    head = (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench Gazette</title>'
+        f'<link rel="canonical" href="{base}{path}"><meta property="og:type" content="article">'
+        f'<script type="application/ld+json">{jsonld}</script>'
+        f"<style>{'.c{margin:0;padding:0} ' * 60}</style></head>"
+    )
+    article = (
+        f'<main><article><h1>{title}</h1><p class="byline">By Staff</p>'
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</article>"
+    )
+    parts = [
+        head,
+        f'<body><header><nav><ul class="menu">{nav}</ul></nav></header>',
+        '<div class="consent">We use cookies. Accept all</div>',
+        article,
+    ]
     size = sum(map(len, parts))
     while size < target:  # teaser grids, widgets and inline scripts make up the rest, as on real pages
         kind = rng.random()
         if kind < 0.5:
-            block = '<section class="teasers"><h2>More news</h2><ul>' + "".join(
-                f'<li class="teaser"><a href="/{2026}/01/01/t-{rng.randint(0, 99999)}.html"><img src="/i/{rng.randint(0, 9999)}.jpg" alt="">'
-                f'<span class="kicker">{rng.choice(WORDS)}</span> {" ".join(rng.sample(WORDS, 7))}</a></li>' for _ in range(12)) + "</ul></section>"
+            block = (
+                '<section class="teasers"><h2>More news</h2><ul>'
+                + "".join(
+                    f'<li class="teaser"><a href="/{2026}/01/01/t-{rng.randint(0, 99999)}.html"><img src="/i/{rng.randint(0, 9999)}.jpg" alt="">'
+                    f'<span class="kicker">{rng.choice(WORDS)}</span> {" ".join(rng.sample(WORDS, 7))}</a></li>'
+                    for _ in range(12)
+                )
+                + "</ul></section>"
+            )
         elif kind < 0.8:
-            block = "<script>window.__CONFIG__=" + json.dumps({f"k{j}": rng.random() for j in range(120)}) + ";</script>"
+            block = (
+                "<script>window.__CONFIG__=" + json.dumps({f"k{j}": rng.random() for j in range(120)}) + ";</script>"
+            )
         else:
             block = '<div class="widget ad-slot"><div class="ad"><span>Advertisement</span></div><div class="newsletter"><form><input type="email" placeholder="Your e-mail"><button>Subscribe</button></form></div></div>'
         parts.append(block)
         size += len(block)
-    parts.append('<section class="comments"><h2>Comments</h2>' + "".join(f'<div class="comment"><p>{sentence(rng)}</p></div>' for _ in range(5)) + "</section></main>")
-    parts.append('<footer><ul>' + "".join(f'<li><a href="/about/{w}">{w}</a></li>' for w in rng.sample(WORDS, 30)) + "</ul></footer></body></html>")
+    parts.append(
+        '<section class="comments"><h2>Comments</h2>'
+        + "".join(f'<div class="comment"><p>{sentence(rng)}</p></div>' for _ in range(5))
+        + "</section></main>"
+    )
+    parts.append(
+        "<footer><ul>"
+        + "".join(f'<li><a href="/about/{w}">{w}</a></li>' for w in rng.sample(WORDS, 30))
+        + "</ul></footer></body></html>"
+    )
     return path, "".join(parts)
 
 
@@ -99,7 +133,10 @@ def generate(root: Path, n: int, base: str, seed: int = 7) -> list[Path]:
         urls.append(base + path)
     (root / "sitemap.xml").write_text(
         '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-        + "".join(f"<url><loc>{u}</loc></url>" for u in urls) + "</urlset>", encoding="utf-8")
+        + "".join(f"<url><loc>{u}</loc></url>" for u in urls)
+        + "</urlset>",
+        encoding="utf-8",
+    )
     (root / "robots.txt").write_text("User-agent: *\nDisallow: /private/\n", encoding="utf-8")
     return files
 
@@ -161,7 +198,7 @@ class TreeCpu:
         while not self._stop.wait(0.2):
             self.sample()
 
-    def __enter__(self) -> "TreeCpu":
+    def __enter__(self) -> TreeCpu:
         self.sample()
         self.start = dict(self.seen)
         self._thread.start()
@@ -187,14 +224,18 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=default_workers())
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
-    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting (repeatable)")
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting (repeatable)"
+    )
     args = parser.parse_args()
     root = args.keep or Path(tempfile.mkdtemp(prefix="bench-crawl-"))
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     files = generate(root / "site", args.pages, base)
     sizes = [f.stat().st_size for f in files]
-    print(f"{len(files)} pages, {sum(sizes) / len(sizes) / 1024:.0f} KB on average ({min(sizes) // 1024}-{max(sizes) // 1024} KB)")
+    print(
+        f"{len(files)} pages, {sum(sizes) / len(sizes) / 1024:.0f} KB on average ({min(sizes) // 1024}-{max(sizes) // 1024} KB)"
+    )
     server = multiprocessing.get_context("spawn").Process(target=serve, args=(str(root / "site"), port), daemon=True)
     server.start()
     try:
@@ -204,26 +245,40 @@ def main() -> int:
             stats = ingest(archive, [str(articles)], workers=args.workers)
             t_ingest = time.perf_counter() - start
         ingest_rate, ingest_cores = stats.archived / t_ingest, cpu.seconds / t_ingest
-        print(f"ingest: {stats.archived} archived in {t_ingest:.1f} s = {ingest_rate:.1f} pages/s, {ingest_cores:.2f} cores busy "
-              f"({cpu.main_seconds * 1000 / max(stats.archived, 1):.1f} ms CPU per page in the main process)")
+        print(
+            f"ingest: {stats.archived} archived in {t_ingest:.1f} s = {ingest_rate:.1f} pages/s, {ingest_cores:.2f} cores busy "
+            f"({cpu.main_seconds * 1000 / max(stats.archived, 1):.1f} ms CPU per page in the main process)"
+        )
 
         overrides = {  # delays for the local host only; AutoThrottle, robots.txt and retries stay on
-            "DOWNLOAD_SLOTS": json.dumps({"127.0.0.1": {"delay": 0}}), "DOWNLOAD_DELAY": "0",
-            "AUTOTHROTTLE_START_DELAY": "0", "NEWSARCHIVE_WORKERS": str(args.workers), "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+            "DOWNLOAD_SLOTS": json.dumps({"127.0.0.1": {"delay": 0}}),
+            "DOWNLOAD_DELAY": "0",
+            "AUTOTHROTTLE_START_DELAY": "0",
+            "NEWSARCHIVE_WORKERS": str(args.workers),
+            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
         }
         overrides.update(item.split("=", 1) for item in args.set)
         with TreeCpu({server.pid}) as cpu:
             start = time.perf_counter()
-            summary = run_crawl(str(root / "crawl.duckdb"), [CrawlJob("sitemap", {"urls": [base + "/sitemap.xml"]})], overrides, command="bench crawl")
+            summary = run_crawl(
+                str(root / "crawl.duckdb"),
+                [CrawlJob("sitemap", {"urls": [base + "/sitemap.xml"]})],
+                overrides,
+                command="bench crawl",
+            )
             t_crawl = time.perf_counter() - start
         crawl_rate, crawl_cores = summary.archived / t_crawl, cpu.seconds / t_crawl
-        print(f"crawl:  {summary.archived} archived in {t_crawl:.1f} s = {crawl_rate:.1f} pages/s, {crawl_cores:.2f} cores busy "
-              f"({cpu.main_seconds * 1000 / max(summary.archived, 1):.1f} ms CPU per page in the main process; "
-              f"{summary.pages_fetched} responses; drops {summary.drops or 'none'})")
+        print(
+            f"crawl:  {summary.archived} archived in {t_crawl:.1f} s = {crawl_rate:.1f} pages/s, {crawl_cores:.2f} cores busy "
+            f"({cpu.main_seconds * 1000 / max(summary.archived, 1):.1f} ms CPU per page in the main process; "
+            f"{summary.pages_fetched} responses; drops {summary.drops or 'none'})"
+        )
         print(f"crawl / ingest = {crawl_rate / ingest_rate:.2f} (target >= 0.85)")
-        print(f"longest reactor stall: {summary.max_stall_ms:.0f} ms during the crawl, {summary.stalls_over_100ms} stalls over 100 ms "
-              f"(start-up before the first response: {summary.startup_stall_ms:.0f} ms); most reactor CPU between two "
-              f"50 ms heartbeats: {summary.max_busy_ms:.0f} ms")
+        print(
+            f"longest reactor stall: {summary.max_stall_ms:.0f} ms during the crawl, {summary.stalls_over_100ms} stalls over 100 ms "
+            f"(start-up before the first response: {summary.startup_stall_ms:.0f} ms); most reactor CPU between two "
+            f"50 ms heartbeats: {summary.max_busy_ms:.0f} ms"
+        )
         print(f"load average after the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     finally:
         server.terminate()

@@ -26,13 +26,15 @@ sys.path.insert(0, str(ROOT))
 
 from archive.dedup import Deduplicator  # noqa: E402
 from archive.dedup.config import DedupConfig  # noqa: E402
-from archive.ingest import ingest  # noqa: E402
+from archive.ingest.files import ingest  # noqa: E402
+from archive.ingest.writer import ArchiveWriter  # noqa: E402
 from archive.models import Article, RawDocument  # noqa: E402
 from archive.store import Archive  # noqa: E402
 from archive.textnorm import text_hash  # noqa: E402
-from archive.writer import ArchiveWriter  # noqa: E402
 
-EVAL = Path("/work/shared/eval/dedup") if Path("/work/shared/eval/dedup").exists() else ROOT.parent / "shared/eval/dedup"
+EVAL = (
+    Path("/work/shared/eval/dedup") if Path("/work/shared/eval/dedup").exists() else ROOT.parent / "shared/eval/dedup"
+)
 
 
 def run_split(split: str, config: DedupConfig, bootstrap: int = 0) -> dict:
@@ -44,8 +46,20 @@ def run_split(split: str, config: DedupConfig, bootstrap: int = 0) -> dict:
     verified = 0
     for doc in docs:
         url = f"eval://{split}/{doc['id']}"
-        raw = RawDocument(url=url, source=doc["source"], origin="jsonl", body=doc["text"].encode(), content_type="text/plain")
-        writer.add(raw, Article(url=url, source=doc["source"], origin="jsonl", text=doc["text"], title=doc.get("title"), text_hash=text_hash(doc["text"])))
+        raw = RawDocument(
+            url=url, source=doc["source"], origin="jsonl", body=doc["text"].encode(), content_type="text/plain"
+        )
+        writer.add(
+            raw,
+            Article(
+                url=url,
+                source=doc["source"],
+                origin="jsonl",
+                text=doc["text"],
+                title=doc.get("title"),
+                text_hash=text_hash(doc["text"]),
+            ),
+        )
         if dedup.last is not None:
             verified += dedup.last.verified
             dedup.last = None
@@ -62,7 +76,9 @@ def run_split(split: str, config: DedupConfig, bootstrap: int = 0) -> dict:
     scored = subprocess.run(
         [sys.executable, str(EVAL / "score.py"), out.name, "--split", split, "--breakdown", "--json"]
         + (["--bootstrap", str(bootstrap)] if bootstrap else []),
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     result = json.loads(scored.stdout)
     result["seconds"] = round(elapsed, 2)
@@ -82,11 +98,7 @@ def run_seeds(config: DedupConfig) -> dict:
         ).fetchall()
         archive.close()
     names = {r[0]: Path(r[0]).name[:3] for r in rows}
-    pairs = [
-        (names[a[0]], names[b[0]], a[2] or b[2])
-        for a, b in itertools.combinations(rows, 2)
-        if a[1] == b[1]
-    ]
+    pairs = [(names[a[0]], names[b[0]], a[2] or b[2]) for a, b in itertools.combinations(rows, 2) if a[1] == b[1]]
     return {"grouped_pairs": pairs, "ok": [(p[0], p[1]) for p in pairs] == [("001", "003")]}
 
 
@@ -108,7 +120,9 @@ def compact(r: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", action="append", choices=["dev", "test", "onestop", "seeds"])
-    parser.add_argument("--set", action="append", default=[], metavar="PARAM=VALUE", help="override a DedupConfig field")
+    parser.add_argument(
+        "--set", action="append", default=[], metavar="PARAM=VALUE", help="override a DedupConfig field"
+    )
     parser.add_argument("--full", action="store_true", help="print the scorer's whole JSON")
     parser.add_argument("--bootstrap", type=int, default=0, help="scorer bootstrap resamples for 95%% CIs")
     args = parser.parse_args()

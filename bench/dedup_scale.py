@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from archive.dedup import Deduplicator
+from archive.dedup import Deduplicator  # noqa: E402
 from archive.dedup.features import signature_input  # noqa: E402
 from archive.models import Article, RawDocument  # noqa: E402
 from archive.store import Archive  # noqa: E402
@@ -56,7 +56,11 @@ class Generator:
         ]
         self.sources = [f"site{i}.example" for i in range(sources)]
         self.footers = {
-            s: [f"Subscribe to {s} for unlimited access.", f"Sign up for the {s} newsletter.", "Comments are moderated."]
+            s: [
+                f"Subscribe to {s} for unlimited access.",
+                f"Sign up for the {s} newsletter.",
+                "Comments are moderated.",
+            ]
             for s in self.sources
         }
         self.stories: list[list[str]] = []  # paragraphs of earlier originals, to copy from
@@ -74,7 +78,10 @@ class Generator:
 
     def original(self) -> list[str]:
         topic = self.topics[int(self.rng.integers(len(self.topics)))]
-        paragraphs = [" ".join(self._sentence(topic) for _ in range(int(self.rng.integers(2, 4)))) for _ in range(int(self.rng.integers(6, 14)))]
+        paragraphs = [
+            " ".join(self._sentence(topic) for _ in range(int(self.rng.integers(2, 4))))
+            for _ in range(int(self.rng.integers(6, 14)))
+        ]
         if len(self.stories) < 20000:
             self.stories.append(paragraphs)
         else:
@@ -112,8 +119,11 @@ def main() -> None:
     parser.add_argument("--checkpoints", default="10000,50000,100000,200000")
     parser.add_argument("--threads", type=int, default=1, help="DuckDB threads (1: the dedup stage on one core)")
     parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 1GB (default: DuckDB's)")
-    parser.add_argument("--signatures-in-writer", action="store_true",
-                        help="tokenise for MinHash inside assign, as before signature input moved to the extraction workers")
+    parser.add_argument(
+        "--signatures-in-writer",
+        action="store_true",
+        help="tokenise for MinHash inside assign, as before signature input moved to the extraction workers",
+    )
     args = parser.parse_args()
     for suffix in ("", ".wal"):
         if os.path.exists(args.db + suffix):
@@ -133,10 +143,15 @@ def main() -> None:
         words += sum(len(a.text.split()) for a in batch)
         pairs = [(RawDocument(a.url, a.source, a.origin, b""), a) for a in batch]
         # In ingest and crawl the signature input is computed in the extraction workers
-        # (archive.workers.guarded_extract); it is timed apart from the writer's assign().
+        # (archive.ingest.pool.guarded_extract); it is timed apart from the writer's assign().
         s0 = time.process_time()
-        precomputed = None if args.signatures_in_writer else {
-            a.text: (dedup.config.shingle_size, *signature_input(a.text, dedup.config.shingle_size)) for a in batch}
+        precomputed = (
+            None
+            if args.signatures_in_writer
+            else {
+                a.text: (dedup.config.shingle_size, *signature_input(a.text, dedup.config.shingle_size)) for a in batch
+            }
+        )
         worker_cpu.append(time.process_time() - s0)
         con.execute("BEGIN TRANSACTION")
         ids = archive.insert(pairs)
@@ -168,10 +183,19 @@ def main() -> None:
             }
             print(json.dumps(row), flush=True)
     total, cpu = sum(dedup_seconds), sum(dedup_cpu)
-    print(json.dumps({"articles": args.articles, "dedup_seconds": round(total, 1), "dedup_cpu_seconds": round(cpu, 1),
-                      "dedup_articles_per_s_overall": round(args.articles / total, 1),
-                      "dedup_articles_per_cpu_s_overall": round(args.articles / cpu, 1),
-                      "worker_signature_cpu_seconds": round(sum(worker_cpu), 1), "peak_rss_mb": round(rss_mb())}))
+    print(
+        json.dumps(
+            {
+                "articles": args.articles,
+                "dedup_seconds": round(total, 1),
+                "dedup_cpu_seconds": round(cpu, 1),
+                "dedup_articles_per_s_overall": round(args.articles / total, 1),
+                "dedup_articles_per_cpu_s_overall": round(args.articles / cpu, 1),
+                "worker_signature_cpu_seconds": round(sum(worker_cpu), 1),
+                "peak_rss_mb": round(rss_mb()),
+            }
+        )
+    )
     archive.close()
 
 

@@ -23,9 +23,9 @@ from urllib.parse import urlsplit
 import trafilatura
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from archive.errors import ExtractionError  # noqa: E402
-from archive.extract import extract  # noqa: E402
-from archive.models import RawDocument  # noqa: E402
+from archive.errors import ExtractionError
+from archive.extract import extract
+from archive.models import RawDocument
 
 DEFAULT_EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "extraction"
 
@@ -54,15 +54,25 @@ def main(argv=None) -> int:
     ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--repeat", type=int, default=1, help="timing rounds; the fastest counts")
-    ap.add_argument("--rules", action="store_true",
-                    help="also count, per boilerplate rule, removed blocks and how many of them the gold body contains")
+    ap.add_argument(
+        "--rules",
+        action="store_true",
+        help="also count, per boilerplate rule, removed blocks and how many of them the gold body contains",
+    )
     args = ap.parse_args(argv)
     score = load_scorer(args.eval_dir)
     gt_all = json.loads((args.eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
     paths = sorted((args.eval_dir / "html").glob("*.html.gz"))[: args.limit or None]
-    html = [(p.name[:-8], gzip.open(p, "rt", encoding="utf-8").read()) for p in paths]
-    raws = {pid: RawDocument(url=gt_all[pid]["url"], source=urlsplit(gt_all[pid]["url"]).hostname or "", origin="html",
-                             body=text.encode("utf-8")) for pid, text in html}
+    html = [(p.name[:-8], gzip.open(p, "rt", encoding="utf-8").read()) for p in paths]  # noqa: SIM115
+    raws = {
+        pid: RawDocument(
+            url=gt_all[pid]["url"],
+            source=urlsplit(gt_all[pid]["url"]).hostname or "",
+            origin="html",
+            body=text.encode("utf-8"),
+        )
+        for pid, text in html
+    }
     gt = {pid: gt_all[pid]["articleBody"] for pid, _ in html}
     articles = {}
 
@@ -73,8 +83,11 @@ def main(argv=None) -> int:
 
     systems = [
         ("trafilatura.extract (defaults)", html, lambda h: trafilatura.extract(h)),
-        ("trafilatura.extract (precision, no comments)", html,
-         lambda h: trafilatura.extract(h, favor_precision=True, include_comments=False)),
+        (
+            "trafilatura.extract (precision, no comments)",
+            html,
+            lambda h: trafilatura.extract(h, favor_precision=True, include_comments=False),
+        ),
         ("newsarchive extract (incl. metadata)", [(pid, raws[pid]) for pid, _ in html], ours),
     ]
     trafilatura.extract(html[0][1])  # warm-up
@@ -91,8 +104,10 @@ def main(argv=None) -> int:
     base_time = best[systems[0][0]]
     for name, pages, _ in systems:
         res = score.aggregate([score.page_scores(gt[pid], preds_of[name].get(pid)) for pid in gt])
-        print(f"| {name} | {res['f1']:.3f} | {res['precision']:.3f} | {res['recall']:.3f} | {res['accuracy']:.3f} "
-              f"| {len(pages) / best[name]:.1f} | {best[name] / base_time:.2f}x |")
+        print(
+            f"| {name} | {res['f1']:.3f} | {res['precision']:.3f} | {res['recall']:.3f} | {res['accuracy']:.3f} "
+            f"| {len(pages) / best[name]:.1f} | {best[name] / base_time:.2f}x |"
+        )
     metadata_table(html, raws, articles)
     if args.rules:
         rules_table(score, gt, raws)
@@ -101,7 +116,7 @@ def main(argv=None) -> int:
 
 def rules_table(score, gt, raws) -> None:
     """Per rule: blocks removed over all pages, and how many of them are (mostly) in the gold body."""
-    import archive.extract as extraction
+    import archive.extract.article as extraction
 
     counts: dict[str, list[int]] = {}
     clean = extraction.clean_blocks
@@ -139,11 +154,15 @@ def rules_table(score, gt, raws) -> None:
 
 def metadata_table(html, raws, articles) -> None:
     """Fields checked against independent evidence on the page (own JSON-LD / meta / URL)."""
-    from archive.dates import URL_DATE, parse_date
-    from archive.metadata import _names, clean_author, jsonld_objects, meta_tags, split_authors
     from trafilatura.utils import load_html
 
-    rows = {k: [0, 0] for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")}
+    from archive.extract.dates import URL_DATE, parse_date
+    from archive.extract.metadata import _names, clean_author, jsonld_objects, meta_tags, split_authors
+
+    rows = {
+        k: [0, 0]
+        for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")
+    }
     provenance: dict[str, dict[str, int]] = {}
     for pid, text in html:
         raw = raws[pid]
@@ -165,8 +184,11 @@ def metadata_table(html, raws, articles) -> None:
         url_date = URL_DATE.search(raw.url)
         truth["published vs URL date"] = parse_date("-".join(url_date.groups())) if url_date else None
         got = {
-            "title": article.title, "canonical_url": article.canonical_url or raw.url, "language": article.language,
-            "published (date)": article.published, "published vs URL date": article.published,
+            "title": article.title,
+            "canonical_url": article.canonical_url or raw.url,
+            "language": article.language,
+            "published (date)": article.published,
+            "published vs URL date": article.published,
         }
         for key, expected in truth.items():
             if not expected:
@@ -174,7 +196,9 @@ def metadata_table(html, raws, articles) -> None:
             rows[key][0] += 1
             value = got[key]
             if key.startswith("published"):  # URL dates are local days: allow the time-zone shift
-                ok = value is not None and abs((value - expected).total_seconds()) < (36 * 3600 if "URL" in key else 86400)
+                ok = value is not None and abs((value - expected).total_seconds()) < (
+                    36 * 3600 if "URL" in key else 86400
+                )
             elif key == "title":
                 ok = bool(value) and value.strip().lower() == str(expected).strip().lower()
             else:
@@ -205,7 +229,9 @@ def metadata_table(html, raws, articles) -> None:
     for article in articles.values():
         confidence[article.date_confidence] = confidence.get(article.date_confidence, 0) + 1
     print("date_confidence: " + ", ".join(f"{k}={v}" for k, v in sorted(confidence.items(), key=str)))
-    print("rejected by sanity rules: " + ", ".join(f"{k}={v}" for k, v in sorted(rejected.items(), key=lambda x: -x[1])))
+    print(
+        "rejected by sanity rules: " + ", ".join(f"{k}={v}" for k, v in sorted(rejected.items(), key=lambda x: -x[1]))
+    )
 
 
 if __name__ == "__main__":

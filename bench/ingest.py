@@ -15,8 +15,8 @@ fixed costs of a run (worker start-up, the last commit) as a larger corpus would
 from __future__ import annotations
 
 import argparse
-import shutil
 import gzip
+import shutil
 import statistics
 import sys
 import tempfile
@@ -26,10 +26,10 @@ from pathlib import Path
 import trafilatura
 
 from archive.extract import extract
-from archive.ingest import ingest
+from archive.ingest.files import ingest
+from archive.ingest.pool import default_workers
 from archive.models import RawDocument
 from archive.store import Archive
-from archive.workers import default_workers
 
 DEFAULT_PAGES = Path(__file__).resolve().parents[2] / "shared" / "eval" / "extraction" / "html"
 
@@ -54,7 +54,9 @@ def bare_trafilatura(pages: list[Path]) -> None:
 
 def bare_project(pages: list[Path]) -> None:
     for page in pages:
-        raw = RawDocument(url=page.absolute().as_uri(), source="bench", origin="html", body=gzip.decompress(page.read_bytes()))
+        raw = RawDocument(
+            url=page.absolute().as_uri(), source="bench", origin="html", body=gzip.decompress(page.read_bytes())
+        )
         try:
             extract(raw)
         except Exception:
@@ -62,10 +64,9 @@ def bare_project(pages: list[Path]) -> None:
 
 
 def archive_ingest(pages_dir: Path, workers: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        with Archive(Path(tmp) / "bench.duckdb") as archive:
-            stats = ingest(archive, [str(pages_dir)], workers=workers)
-            return stats.archived
+    with tempfile.TemporaryDirectory() as tmp, Archive(Path(tmp) / "bench.duckdb") as archive:
+        stats = ingest(archive, [str(pages_dir)], workers=workers)
+        return stats.archived
 
 
 def timed(fn, *args, repeat: int) -> tuple[float, object]:

@@ -11,8 +11,8 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
+from archive.ingest.pool import EXTRACT_SECONDS, MAX_EXTRACT_BYTES, ExtractorPool
 from archive.models import Article, RawDocument, Rejection
-from archive.workers import EXTRACT_SECONDS, MAX_EXTRACT_BYTES, ExtractorPool
 from pipelines import shared
 from pipelines.urls import article_url
 
@@ -31,7 +31,13 @@ class CrawledPage:
 class ExtractPipeline:
     """Extracts each RawDocument item in worker processes; other items pass through."""
 
-    def __init__(self, workers: int | None = None, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS, niceness: int = 0):
+    def __init__(
+        self,
+        workers: int | None = None,
+        max_bytes: int = MAX_EXTRACT_BYTES,
+        seconds: float = EXTRACT_SECONDS,
+        niceness: int = 0,
+    ):
         self.workers = workers
         self.max_bytes = max_bytes
         self.seconds = seconds

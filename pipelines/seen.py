@@ -7,9 +7,10 @@ same two methods.
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
-from archive.loader import host_of
+from archive.sources import host_of
 
 
 class SeenUrls(Protocol):
@@ -26,7 +27,7 @@ class MemorySeenUrls:
         self.urls = set(urls)
 
     @classmethod
-    def from_crawler(cls, crawler) -> "MemorySeenUrls":
+    def from_crawler(cls, crawler) -> MemorySeenUrls:
         return cls()
 
     def seen(self, urls: Iterable[str]) -> set[str]:
@@ -51,7 +52,7 @@ class ArchiveSeenUrls:
         self._sites: dict[str, set[str]] = {}  # site (host without www.) -> its archived URLs
 
     @classmethod
-    def from_crawler(cls, crawler) -> "ArchiveSeenUrls":
+    def from_crawler(cls, crawler) -> ArchiveSeenUrls:
         """A cursor on the process's shared archive connection (DuckDB allows one writer)."""
         from archive.store import Archive, default_path
         from pipelines import shared

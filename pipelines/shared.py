@@ -8,7 +8,8 @@ Each resource is reference-counted and closed when its last user releases it.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Hashable
+from collections.abc import Callable, Hashable
+from typing import Any
 
 _lock = threading.RLock()  # factories may acquire other shared resources
 _resources: dict[Hashable, list[Any]] = {}  # key -> [object, users]

@@ -15,9 +15,9 @@ import threading
 import time
 from typing import Protocol
 
+from archive.ingest.writer import ArchiveWriter, WriteStats
 from archive.models import Article, RawDocument, Rejection
 from archive.store import Archive
-from archive.writer import ArchiveWriter, WriteStats
 from pipelines import shared
 
 LOGGER = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class ArchiveSink(Protocol):
     error: BaseException | None
 
     @classmethod
-    def open(cls, db: str, batch_size: int, flush_seconds: float, command: str) -> "ArchiveSink": ...
+    def open(cls, db: str, batch_size: int, flush_seconds: float, command: str) -> ArchiveSink: ...
 
     def add(self, raw: RawDocument, article: Article) -> None: ...
 
@@ -53,7 +53,9 @@ class ThreadedArchiveSink:
     ``flush_seconds`` old, and on ``close`` (also after Ctrl-C or an error in the crawl).
     """
 
-    def __init__(self, archive: Archive, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl", on_close=None):
+    def __init__(
+        self, archive: Archive, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl", on_close=None
+    ):
         self.archive = archive
         self._on_close = on_close  # releases the shared archive connection
         self.batch_size = max(1, batch_size)
@@ -71,12 +73,16 @@ class ThreadedArchiveSink:
         atexit.register(self.close)  # a forced shutdown (Ctrl-C twice) skips close_spider
 
     @classmethod
-    def open(cls, db: str, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl") -> "ThreadedArchiveSink":
+    def open(
+        cls, db: str, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl"
+    ) -> ThreadedArchiveSink:
         """A sink on the process's shared connection to ``db``."""
         key = shared.archive_key(db)
         archive = shared.acquire(key, lambda: Archive(db))
         try:
-            return cls(archive, batch_size, flush_seconds, command, on_close=lambda: shared.release(key, lambda a: a.close()))
+            return cls(
+                archive, batch_size, flush_seconds, command, on_close=lambda: shared.release(key, lambda a: a.close())
+            )
         except BaseException:
             shared.release(key, lambda a: a.close())
             raise
@@ -122,7 +128,9 @@ class ThreadedArchiveSink:
                 if not self._pending:
                     self._oldest = time.monotonic()
                 self._pending.append(item)
-            if self._pending and (len(self._pending) >= self.batch_size or time.monotonic() - self._oldest >= self.flush_seconds):
+            if self._pending and (
+                len(self._pending) >= self.batch_size or time.monotonic() - self._oldest >= self.flush_seconds
+            ):
                 self._flush()
         self._flush()
 

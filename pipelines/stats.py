@@ -19,7 +19,7 @@ def count_drop(stats, reason: str) -> None:
 
 def drops(stats: dict) -> dict[str, int]:
     """Drops by reason, including requests robots.txt forbade."""
-    found = {key[len(DROP_PREFIX):]: value for key, value in stats.items() if key.startswith(DROP_PREFIX)}
+    found = {key[len(DROP_PREFIX) :]: value for key, value in stats.items() if key.startswith(DROP_PREFIX)}
     if stats.get("robotstxt/forbidden"):
         found["disallowed by robots.txt"] = stats["robotstxt/forbidden"]
     return dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0])))

@@ -10,8 +10,8 @@ import asyncio
 import logging
 import os
 
+from archive.ingest.writer import WriteStats
 from archive.store import default_path
-from archive.writer import WriteStats
 from pipelines import shared
 from pipelines.extract import CrawledPage
 from pipelines.sink import ArchiveSink, ThreadedArchiveSink
@@ -23,8 +23,16 @@ LOGGER = logging.getLogger(__name__)
 class ArchivePipeline:
     """Hands articles and rejections to the process's single archive writer."""
 
-    def __init__(self, db: str | None = None, batch_size: int = 200, flush_seconds: float = 5.0, stats=None, crawler=None,
-                 command: str = "crawl", sink_class: type = ThreadedArchiveSink):
+    def __init__(
+        self,
+        db: str | None = None,
+        batch_size: int = 200,
+        flush_seconds: float = 5.0,
+        stats=None,
+        crawler=None,
+        command: str = "crawl",
+        sink_class: type = ThreadedArchiveSink,
+    ):
         self.db = str(db or default_path())
         self.sink_class = sink_class
         self.batch_size = batch_size
@@ -53,7 +61,9 @@ class ArchivePipeline:
         )
 
     def open_spider(self, spider=None) -> None:
-        self.sink = shared.acquire(self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command))
+        self.sink = shared.acquire(
+            self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
+        )
         if self.stats is not None:
             self.stats.set_value("newsarchive/run_id", self.sink.run_id)
 
@@ -89,7 +99,11 @@ class ArchivePipeline:
             self.final_stats = final
             LOGGER.info(
                 "archive %s: %s new articles (%s duplicates), %s already archived, %s rejected",
-                self.db, final.archived, final.duplicates, final.skipped, len(final.rejections),
+                self.db,
+                final.archived,
+                final.duplicates,
+                final.skipped,
+                len(final.rejections),
             )
             if self.stats is not None:
                 self.stats.set_value("newsarchive/archived", final.archived)
@@ -107,6 +121,6 @@ class ArchivePipeline:
         if engine is None:
             return
         if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
-            asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
         else:
             engine.close_spider(self.crawler.spider, "archive_error")

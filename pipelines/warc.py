@@ -39,7 +39,15 @@ class WarcRecorder:
         self._thread = threading.Thread(target=self._loop, name="warc-writer", daemon=True)
         self._thread.start()
 
-    def record(self, url: str, status: int, reason: str, headers: list[tuple[str, str]], body: bytes, fetched_at: datetime | None = None) -> None:
+    def record(
+        self,
+        url: str,
+        status: int,
+        reason: str,
+        headers: list[tuple[str, str]],
+        body: bytes,
+        fetched_at: datetime | None = None,
+    ) -> None:
         self._queue.put((url, status, reason, headers, body, fetched_at or datetime.now(timezone.utc)))
 
     def close(self) -> None:
@@ -82,6 +90,6 @@ class WarcRecorder:
             self._handle.close()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         path = self.directory / f"newsarchive-{stamp}-{os.getpid()}-{len(self.files)}.warc.gz"
-        self._handle = open(path, "wb")
+        self._handle = open(path, "wb")  # noqa: SIM115 (kept open across records; closed in _open and _loop)
         self._writer = WARCWriter(self._handle, gzip=True)
         self.files.append(path)

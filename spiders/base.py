@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Iterable
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest
@@ -16,8 +16,8 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.models import RawDocument
+from archive.sources import host_of
 from pipelines.stats import count_drop
-from archive.loader import host_of
 from pipelines.urls import clean_url, is_web_url
 
 LOGGER = logging.getLogger(__name__)
@@ -26,7 +26,9 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
-def url_args(url: str | None = None, urls: str | Iterable[str] | None = None, urls_file: str | Iterable[str] | None = None) -> list[str]:
+def url_args(
+    url: str | None = None, urls: str | Iterable[str] | None = None, urls_file: str | Iterable[str] | None = None
+) -> list[str]:
     """URLs from spider arguments: ``url``, ``urls`` (a list, or a string split on white space
     and commas) and ``urls_file`` (paths; one URL a line, blank lines and # comments skipped)."""
     found: list[str] = []

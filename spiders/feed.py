@@ -40,7 +40,9 @@ class FeedSpider(ArticleSpider):
                 continue
             hints = {
                 "title": " ".join(entry.xpath("title//text()").getall()).strip() or None,
-                "published": iso_date(entry.xpath("pubDate/text() | published/text() | date/text() | updated/text()").get()),
+                "published": iso_date(
+                    entry.xpath("pubDate/text() | published/text() | date/text() | updated/text()").get()
+                ),
                 "author": (entry.xpath("creator/text() | author/name/text()").get() or "").strip() or None,
                 "feed": response.url,
             }
@@ -64,9 +66,9 @@ class FeedSpider(ArticleSpider):
             return
         links = [
             response.urljoin(href)
-            for href in response.xpath("//link[@rel='alternate'][@href]").xpath(
-                "self::*[" + " or ".join(f"@type='{t}'" for t in FEED_TYPES) + "]/@href"
-            ).getall()
+            for href in response.xpath("//link[@rel='alternate'][@href]")
+            .xpath("self::*[" + " or ".join(f"@type='{t}'" for t in FEED_TYPES) + "]/@href")
+            .getall()
         ]
         if not links:
             self.count_drop("not a feed", response.url)

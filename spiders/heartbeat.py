@@ -75,4 +75,8 @@ class ReactorHeartbeat:
     def stop(self, spider=None) -> None:
         if self._loop is not None and self._loop.running:
             self._loop.stop()
-        LOGGER.info("longest reactor stall: %.1f ms; most reactor CPU time between two beats: %.1f ms", self.max_stall * 1000, self.max_busy * 1000)
+        LOGGER.info(
+            "longest reactor stall: %.1f ms; most reactor CPU time between two beats: %.1f ms",
+            self.max_stall * 1000,
+            self.max_busy * 1000,
+        )

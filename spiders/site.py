@@ -17,15 +17,26 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from archive.loader import host_of
+from archive.sources import host_of
 from spiders.base import ArticleSpider
 
 ARTICLE_TYPES = {
-    "Article", "NewsArticle", "ReportageNewsArticle", "AnalysisNewsArticle", "OpinionNewsArticle",
-    "BackgroundNewsArticle", "ReviewNewsArticle", "AskPublicNewsArticle", "BlogPosting", "LiveBlogPosting", "Report",
+    "Article",
+    "NewsArticle",
+    "ReportageNewsArticle",
+    "AnalysisNewsArticle",
+    "OpinionNewsArticle",
+    "BackgroundNewsArticle",
+    "ReviewNewsArticle",
+    "AskPublicNewsArticle",
+    "BlogPosting",
+    "LiveBlogPosting",
+    "Report",
 }
 LISTING_TYPES = {"CollectionPage", "ItemList", "SearchResultsPage", "ProfilePage"}
-_LISTING_PATH = re.compile(r"/(tags?|topics?|category|categories|section|sections|author|authors|page|archive|search)(/|$)", re.I)
+_LISTING_PATH = re.compile(
+    r"/(tags?|topics?|category|categories|section|sections|author|authors|page|archive|search)(/|$)", re.I
+)
 _DATED_PATH = re.compile(r"/(19|20)\d\d[/-](0?[1-9]|1[0-2])([/-]|$)")
 _NUMERIC_ID = re.compile(r"\d{5,}")
 _LONG_SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+){3,}", re.I)

@@ -48,7 +48,9 @@ class SkipKnownUrlsMiddleware:
         url = clean_url(request.url)
         if request.meta.get(_CLAIMED) == url:  # a retry of a request that passed
             return None
-        known = url in self.requested or await asyncio.wrap_future(self._executor.submit(self.store.seen, {request.url, url}))
+        known = url in self.requested or await asyncio.wrap_future(
+            self._executor.submit(self.store.seen, {request.url, url})
+        )
         if known:
             if self.stats is not None:
                 self.stats.inc_value("newsarchive/skipped_known")

@@ -1,7 +1,7 @@
 """``urls``: article URLs given as arguments or in a file (one a line, # comments allowed).
 
-    scrapy crawl urls -a url="https://example.org/a https://example.org/b"
-    scrapy crawl urls -a urls_file=links.txt
+scrapy crawl urls -a url="https://example.org/a https://example.org/b"
+scrapy crawl urls -a urls_file=links.txt
 """
 
 from __future__ import annotations

@@ -26,11 +26,20 @@ TITLE = "Lakeside council approves new Mill River bridge after long dispute"
 BOILERPLATE = ["Subscribe to our newsletter", "Accept all cookies", "Share on Facebook"]
 
 
-def article_html(title: str = TITLE, paragraphs=PARAGRAPHS, author: str = "Jane Porter", date: str = "2024-03-05") -> str:
+def article_html(
+    title: str = TITLE, paragraphs=PARAGRAPHS, author: str = "Jane Porter", date: str = "2024-03-05"
+) -> str:
     """A news page with navigation, a sidebar, a footer and JSON-LD metadata."""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    jsonld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-                         "datePublished": date, "author": {"@type": "Person", "name": author}})
+    jsonld = json.dumps(
+        {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": date,
+            "author": {"@type": "Person", "name": author},
+        }
+    )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Lakeside Herald</title>
 <meta property="og:site_name" content="Lakeside Herald">
 <script type="application/ld+json">{jsonld}</script></head>
@@ -59,10 +68,16 @@ def warc_bytes(pages: dict[str, str], gzip_records: bool = True, extra_records: 
         if extra_records:
             request = StatusAndHeaders("GET / HTTP/1.1", [("Host", "example.org")], is_http_request=True)
             writer.write_record(writer.create_warc_record(url, "request", http_headers=request))
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=headers))
+        writer.write_record(
+            writer.create_warc_record(url, "response", payload=io.BytesIO(html.encode()), http_headers=headers)
+        )
     if extra_records:
         image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record("https://example.org/logo.png", "response", payload=io.BytesIO(b"\x89PNG...."), http_headers=image))
+        writer.write_record(
+            writer.create_warc_record(
+                "https://example.org/logo.png", "response", payload=io.BytesIO(b"\x89PNG...."), http_headers=image
+            )
+        )
     return buffer.getvalue()
 
 

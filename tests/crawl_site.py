@@ -9,10 +9,10 @@ a 301, a 503 that succeeds on retry, a PDF and an ISO-8859-1 page.
 from __future__ import annotations
 
 import json
-from datetime import datetime
-from email.utils import format_datetime
 import threading
 from dataclasses import dataclass, field
+from datetime import datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
@@ -109,11 +109,24 @@ REDIRECT = "/news/48213"  # 301 -> LIBRARY
 MISSING = "/2026/11/15/deleted-story.html"
 PDF = "/files/budget-report.pdf"
 NEWS_TITLE = "Free school meals extended to all primary pupils"  # the Google News sitemap's news:title
-BOILERPLATE = ["Accept all cookies", "Sign up for our morning newsletter", "Great article, thanks for sharing", "Most read"]
+BOILERPLATE = [
+    "Accept all cookies",
+    "Sign up for our morning newsletter",
+    "Great article, thanks for sharing",
+    "Most read",
+]
 
 
 def page(title: str, main: str, head: str = "", charset: str = "utf-8") -> str:
-    links = "".join(f'<li><a href="{href}">{name}</a></li>' for href, name in [("/", "Home"), ("/world/", "World"), ("/tag/transport/", "Transport"), ("/about/", "About us")])
+    links = "".join(
+        f'<li><a href="{href}">{name}</a></li>'
+        for href, name in [
+            ("/", "Home"),
+            ("/world/", "World"),
+            ("/tag/transport/", "Transport"),
+            ("/about/", "About us"),
+        ]
+    )
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="{charset}"><title>{title} | Harbour Times</title>
 <meta property="og:site_name" content="Harbour Times">{head}</head><body>
 <header><a href="/">Harbour Times</a><nav><ul>{links}</ul></nav></header>
@@ -129,8 +142,14 @@ def article_page(story: Story, base: str, canonical: bool = True, jsonld: bool =
     if canonical:
         head += f'<link rel="canonical" href="{base}{story.path}"><meta property="og:url" content="{base}{story.path}">'
     if jsonld:
-        data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": story.title, "datePublished": story.published,
-                "author": {"@type": "Person", "name": story.author}, "publisher": {"@type": "Organization", "name": "Harbour Times"}}
+        data = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": story.title,
+            "datePublished": story.published,
+            "author": {"@type": "Person", "name": story.author},
+            "publisher": {"@type": "Organization", "name": "Harbour Times"},
+        }
         head += f'<meta property="og:type" content="article"><script type="application/ld+json">{json.dumps(data, ensure_ascii=False)}</script>'
     body = "\n".join(f"<p>{p}</p>" for p in story.paragraphs)
     related = "".join(f'<li><a href="{s.path}">{s.title}</a></li>' for s in STORIES if s is not story)
@@ -197,7 +216,10 @@ class FixtureSite:
             for t, p, d in feed_items
         )
         rss = f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Harbour Times</title><link>{b}/</link>{rss_items}</channel></rss>'
-        urlset = "".join(f"<url><loc>{b}{p}</loc><lastmod>2026-11-20</lastmod></url>" for p in [TRAM.path, STORM.path, ZURICH.path, PDF, PRIVATE])
+        urlset = "".join(
+            f"<url><loc>{b}{p}</loc><lastmod>2026-11-20</lastmod></url>"
+            for p in [TRAM.path, STORM.path, ZURICH.path, PDF, PRIVATE]
+        )
         pages_sitemap = f'<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urlset}</urlset>'
         news_sitemap = f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
@@ -209,8 +231,11 @@ class FixtureSite:
         index = f"""<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <sitemap><loc>{b}/sitemaps/pages.xml</loc></sitemap><sitemap><loc>{b}/sitemaps/news.xml</loc></sitemap></sitemapindex>"""
         robots = f"User-agent: *\nDisallow: /private/\n\nSitemap: {b}/sitemap_index.xml\n"
-        home = listing_page("Harbour Times: news from the harbour city", [TRAM.path, STORM.path, ZURICH.path, PRIVATE],
-                            f'<p><a href="/world/">World</a> <a href="{self.external}/elsewhere/big-story-on-another-site.html">Elsewhere</a> <a href="{PDF}">Budget (PDF)</a></p>')
+        home = listing_page(
+            "Harbour Times: news from the harbour city",
+            [TRAM.path, STORM.path, ZURICH.path, PRIVATE],
+            f'<p><a href="/world/">World</a> <a href="{self.external}/elsewhere/big-story-on-another-site.html">Elsewhere</a> <a href="{PDF}">Budget (PDF)</a></p>',
+        )
         html = "text/html; charset=utf-8"
         routes = {
             "/": (200, html, home.encode()),
@@ -222,12 +247,22 @@ class FixtureSite:
             "/sitemaps/pages.xml": (200, "application/xml", pages_sitemap.encode()),
             "/sitemaps/news.xml": (200, "application/xml", news_sitemap.encode()),
             SYNDICATED: (200, html, syndicated_page(b).encode()),
-            PRIVATE: (200, html, article_page(Story(PRIVATE, "Internal memo", "Staff", TRAM.published, TRAM.paragraphs[:1] * 3), b).encode()),
+            PRIVATE: (
+                200,
+                html,
+                article_page(
+                    Story(PRIVATE, "Internal memo", "Staff", TRAM.published, TRAM.paragraphs[:1] * 3), b
+                ).encode(),
+            ),
             PDF: (200, "application/pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"),
             REDIRECT: (301, b + LIBRARY.path, b""),
         }
         for story in STORIES:
-            routes[story.path] = (200, f"text/html; charset={story.charset.upper()}", article_page(story, b).encode(story.charset))
+            routes[story.path] = (
+                200,
+                f"text/html; charset={story.charset.upper()}",
+                article_page(story, b).encode(story.charset),
+            )
         return routes
 
 
@@ -248,7 +283,9 @@ def serve_site() -> tuple[FixtureSite, callable]:
                 site.agents.add(self.headers.get("User-Agent", ""))
                 site.hits[path] = site.hits.get(path, 0) + 1
                 hits = site.hits[path]
-            status, kind, body = site.routes().get(path, (404, "text/html", b"<html><body><h1>Not found</h1></body></html>"))
+            status, kind, body = site.routes().get(
+                path, (404, "text/html", b"<html><body><h1>Not found</h1></body></html>")
+            )
             if path == STORM.path and hits == 1:  # overloaded once, fine on retry
                 status, kind, body = 503, "text/html", b"<html><body>Service temporarily unavailable</body></html>"
             self.send_response(status)

@@ -9,8 +9,8 @@ ORIGINAL = [
     "and would close only when forecasters predicted a surge higher than two metres.",
     "Residents of Quay Street, where water reached the first floor of several houses in January, applauded the decision "
     "but asked why work could not start before next winter.",
-    "\"We have been bailing out our kitchens for three years,\" said Tom Baxter, who runs a bakery near the harbour. "
-    "\"Every month of delay is another month of sandbags at the door.\"",
+    '"We have been bailing out our kitchens for three years," said Tom Baxter, who runs a bakery near the harbour. '
+    '"Every month of delay is another month of sandbags at the door."',
     "The board expects the national flood agency to pay two thirds of the cost, with the rest raised through a levy on "
     "port fees and a loan from the regional investment bank.",
     "Environmental groups have warned that the barrier could change how silt moves through the estuary, threatening "
@@ -22,7 +22,7 @@ ORIGINAL = [
 # The same wire copy on another site: its own header and footer, house style, one sentence trimmed.
 SYNDICATED = (
     ["WESTSHORE NEWS | Local | Weather | Sport", "Skip to main content"]
-    + [p.replace("pounds", "pound").replace("\"", "'") for p in ORIGINAL[:6]]
+    + [p.replace("pounds", "pound").replace('"', "'") for p in ORIGINAL[:6]]
     + [ORIGINAL[6], "Sign up for the Westshore News morning briefing.", "Comments are closed on this story."]
 )
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import pyarrow as pa
 
@@ -114,7 +114,10 @@ class Deduplicator:
         ids = sorted(ids)
         for start in range(0, len(ids), REBUILD_BATCH):
             self.index.add(con, self._texts(con, ids[start : start + REBUILD_BATCH]))
-        con.execute("DELETE FROM dedup_edges WHERE article_id IN (SELECT unnest(?)) OR other_id IN (SELECT unnest(?))", [members, members])
+        con.execute(
+            "DELETE FROM dedup_edges WHERE article_id IN (SELECT unnest(?)) OR other_id IN (SELECT unnest(?))",
+            [members, members],
+        )
         con.execute("DELETE FROM duplicates WHERE article_id IN (SELECT unnest(?))", [members])
         con.execute("UPDATE articles SET cluster_id = id WHERE id IN (SELECT unnest(?))", [members])
         joined = 0
@@ -126,15 +129,19 @@ class Deduplicator:
     @staticmethod
     def _texts(con, ids: Sequence[int]) -> list[tuple[int, str, str]]:
         """(id, source, text) of articles, by id."""
-        return con.execute("SELECT id, source, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]).fetchall()
+        return con.execute(
+            "SELECT id, source, text FROM articles WHERE id IN (SELECT unnest(?)) ORDER BY id", [list(ids)]
+        ).fetchall()
 
     def _place(self, con, pending: list[int], rows: Sequence[tuple[int, str, str]]) -> Placement:
         """Find candidates of ``pending`` (``rows``: those of them already read), verify, group, write."""
         candidates = self.index.candidates(con, pending)
         others = sorted(set(candidates.right.tolist()) - set(pending))
-        cluster_of = dict(
-            con.execute("SELECT id, cluster_id FROM articles WHERE id IN (SELECT unnest(?))", [others]).fetchall()
-        ) if others else {}
+        cluster_of = (
+            dict(con.execute("SELECT id, cluster_id FROM articles WHERE id IN (SELECT unnest(?))", [others]).fetchall())
+            if others
+            else {}
+        )
         # Texts are read and cleaned of boilerplate only for articles that have candidates.
         involved = set(candidates.left.tolist()) | set(candidates.right.tolist())
         features = {a: self._recent[a] for a in involved if a in self._recent}
@@ -191,7 +198,9 @@ class Deduplicator:
                 {
                     "cluster": pa.array(list(placement.root_of) + list(placement.group_of_new), type=pa.int64()),
                     "kind": pa.array(["cluster"] * len(placement.root_of) + ["article"] * len(placement.group_of_new)),
-                    "target": pa.array(list(placement.root_of.values()) + list(placement.group_of_new.values()), type=pa.int64()),
+                    "target": pa.array(
+                        list(placement.root_of.values()) + list(placement.group_of_new.values()), type=pa.int64()
+                    ),
                 }
             ),
         )

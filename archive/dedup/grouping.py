@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence
 
 from archive.dedup.config import DedupConfig
 from archive.dedup.index import Candidates
@@ -60,7 +60,10 @@ class Grouper:
         order = {article: i for i, article in enumerate(pending)}
         by_article: dict[int, list[tuple[float, bool, int]]] = defaultdict(list)
         for left, right, estimate, exact in zip(
-            candidates.left.tolist(), candidates.right.tolist(), candidates.containment.tolist(), candidates.exact.tolist()
+            candidates.left.tolist(),
+            candidates.right.tolist(),
+            candidates.containment.tolist(),
+            candidates.exact.tolist(),
         ):
             # Each pair is judged once, by the later of two pending articles.
             if left in order and (right not in order or order[right] < order[left]):
@@ -74,7 +77,7 @@ class Grouper:
         for article in pending:
             best_by_group: dict[int, Edge] = {}
             tried: dict[int, int] = defaultdict(int)
-            for estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0])):
+            for _estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0])):
                 group = find(result.group_of_new.get(other, cluster_of.get(other, other)))
                 if group in best_by_group and best_by_group[group].kind == "exact":
                     continue
@@ -107,4 +110,3 @@ class Grouper:
         for cluster in list(result.root_of):
             result.root_of[cluster] = find(cluster)
         return result
-

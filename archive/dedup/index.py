@@ -9,8 +9,8 @@ estimates, shingle sets, anchor estimates) before any text is read.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
@@ -99,7 +99,8 @@ class SignatureIndex:
                     "anchor_signature": pa.array([row.tobytes() for row in anchor_signatures], type=pa.binary()),
                     # High 32 bits of each shingle hash, sorted: exact containment of candidate pairs.
                     "shingles": pa.array(
-                        [np.unique((x >> np.uint64(32)).astype(np.uint32)).tobytes() for x in shingle_sets], type=pa.binary()
+                        [np.unique((x >> np.uint64(32)).astype(np.uint32)).tobytes() for x in shingle_sets],
+                        type=pa.binary(),
                     ),
                 }
             ),
@@ -128,7 +129,10 @@ class SignatureIndex:
         keys = {(source, h) for source, found in per_row for h in found if h is not None}
         if not keys:
             return [row[2] for row in rows]
-        con.register("_dedup_probe", pa.table({"source": [k[0] for k in keys], "line_hash": pa.array([k[1] for k in keys], type=pa.int64())}))
+        con.register(
+            "_dedup_probe",
+            pa.table({"source": [k[0] for k in keys], "line_hash": pa.array([k[1] for k in keys], type=pa.int64())}),
+        )
         try:
             # Repeated inside one source but not syndicated to others: story paragraphs that
             # an outlet ran several times are usually on other sites too; its footer is not.
@@ -174,8 +178,10 @@ class SignatureIndex:
         """Articles sharing a band key or the normalised text with any of ``ids``, prefiltered by estimate."""
         # The band keys of a batch just added are at hand: no scan of dedup_bands to find them.
         fresh = self._added is not None and set(ids) <= set(self._added["article_id"].to_pylist())
-        mine = "SELECT band_key, article_id FROM _dedup_mine" if fresh else (
-            "SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))"
+        mine = (
+            "SELECT band_key, article_id FROM _dedup_mine"
+            if fresh
+            else ("SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))")
         )
         if fresh:
             con.register("_dedup_mine", self._added)

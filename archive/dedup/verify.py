@@ -17,7 +17,6 @@ import numpy as np
 from archive.dedup.config import DedupConfig
 from archive.dedup.features import TextFeatures
 
-
 VERBATIM = 0.95  # sentence Dice from which two sentences count as the same, not reworded
 
 

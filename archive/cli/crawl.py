@@ -1,0 +1,129 @@
+"""``newsarchive crawl``: run the Scrapy spiders into the archive from the command line."""
+
+from __future__ import annotations
+
+import logging
+import shlex
+import sys
+from urllib.parse import urlsplit
+
+import click
+
+REJECTIONS_SHOWN = 20  # longer lists are in the archive's rejections table
+
+
+def _web_urls(ctx, param, values):
+    for value in values:
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise click.BadParameter(f"{value}: not an http(s) URL", ctx=ctx, param=param)
+    return values
+
+
+def _settings(ctx, param, values) -> dict[str, str]:
+    found = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name.strip():
+            raise click.BadParameter(f"{value}: expected NAME=VALUE", ctx=ctx, param=param)
+        found[name.strip()] = setting
+    return found
+
+
+@click.command()
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    callback=_web_urls,
+    metavar="URL",
+    help="RSS or Atom feed (or a page that announces one).",
+)
+@click.option(
+    "--sitemap",
+    "sitemaps",
+    multiple=True,
+    callback=_web_urls,
+    metavar="URL",
+    help="Sitemap, sitemap index, Google News sitemap, or a site root (reads robots.txt).",
+)
+@click.option("--url", "urls", multiple=True, callback=_web_urls, metavar="URL", help="One article URL.")
+@click.option(
+    "--urls-file",
+    "urls_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="File of article URLs, one a line.",
+)
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    callback=_web_urls,
+    metavar="URL",
+    help="Start page; follows links on the same host.",
+)
+@click.option("--depth", type=click.IntRange(min=0), default=None, help="Link depth for --site  [default: 2].")
+@click.option("--since", metavar="DATE", help="Sitemaps: skip entries published or modified before DATE (ISO 8601).")
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    callback=_settings,
+    metavar="NAME=VALUE",
+    help="Override a Scrapy or NEWSARCHIVE_* setting, as `scrapy crawl -s`.",
+)
+@click.option(
+    "--warc",
+    "warc_dir",
+    type=click.Path(file_okay=False),
+    help="Also write fetched responses as WARC files into this folder.",
+)
+@click.option(
+    "-w", "--workers", type=click.IntRange(min=1), default=None, help="Extraction processes (default: CPU count)."
+)
+@click.pass_context
+def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides, warc_dir, workers):
+    """Crawl news sites into the archive: feeds, sitemaps, article URLs or whole sites.
+
+    Each source option can be repeated; all run together in one process, politely
+    (robots.txt, AutoThrottle, per-site concurrency limits, retries with backoff).
+    Article URLs already in the archive are not fetched again.
+
+    \b
+    Example:
+        newsarchive crawl --feed https://feeds.bbci.co.uk/news/world/rss.xml
+        newsarchive crawl --sitemap https://www.theguardian.com/sitemaps/news.xml --warc warc/
+        newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
+        newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
+    """
+    from archive.ingest.crawl import CrawlJob, run_crawl
+
+    jobs = []
+    if feeds:
+        jobs.append(CrawlJob("feed", {"urls": list(feeds)}))
+    if sitemaps:
+        jobs.append(CrawlJob("sitemap", {"urls": list(sitemaps), "since": since}))
+    if sites:
+        jobs.append(CrawlJob("site", {"urls": list(sites), "depth": depth}))
+    if urls or urls_files:
+        jobs.append(CrawlJob("urls", {"urls": list(urls), "urls_file": list(urls_files)}))
+    if not jobs:
+        raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
+    if workers:
+        overrides.setdefault("NEWSARCHIVE_WORKERS", str(workers))
+    if "LOG_LEVEL" not in overrides:
+        overrides["LOG_LEVEL"] = "INFO" if logging.getLogger().getEffectiveLevel() <= logging.INFO else "WARNING"
+    for handler in list(logging.root.handlers):  # Scrapy installs its own root handler at LOG_LEVEL
+        logging.root.removeHandler(handler)
+    command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
+    summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command)
+    for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
+        click.echo(f"rejected: {url}: {reason}", err=True)
+    if len(summary.rejections) > REJECTIONS_SHOWN:
+        click.echo(f"... and {len(summary.rejections) - REJECTIONS_SHOWN} more (see the rejections table)", err=True)
+    click.echo(summary.line())
+    if not summary.finished:
+        click.echo(f"crawl stopped early: {', '.join(sorted(set(summary.finish_reasons)))}", err=True)
+    ctx.exit(0 if summary.finished else 1)

@@ -1,0 +1,129 @@
+"""Terminal output for the CLI: progress, summaries, tables (rich)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from archive.ingest.writer import WriteStats
+
+MAX_TABLE_ROWS = 200  # longer query results are cut in table format; use --format csv for all
+
+
+def _console() -> Console:
+    return Console(soft_wrap=False)
+
+
+@contextmanager
+def progress_bar(enabled: bool = True) -> Iterator[Callable[[WriteStats], None]]:
+    """A live counter on a terminal; a no-op elsewhere."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda stats: None
+        return
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = progress.add_task("reading")
+    with progress:
+
+        def update(stats: WriteStats) -> None:
+            progress.update(
+                task, description=f"read {stats.read}  archived {stats.archived}  rejected {len(stats.rejections)}"
+            )
+
+        yield update
+
+
+def summary_line(stats: WriteStats) -> str:
+    return (
+        f"read {stats.read}, archived {stats.archived} new, {stats.duplicates} of them duplicates, "
+        f"{stats.skipped} already archived, rejected {len(stats.rejections)}"
+    )
+
+
+def duplicate_groups_table(con, limit: int = 20) -> None:
+    """Print the largest duplicate groups, or say there are none."""
+    rows = con.execute(
+        """
+        SELECT a.cluster_id, count(*) AS members, string_agg(DISTINCT d.kind, ', ') AS kinds,
+               any_value(coalesce(r.title, left(r.text, 70) || '…')) AS title
+        FROM articles a JOIN articles r ON r.id = a.cluster_id
+        LEFT JOIN duplicates d ON d.article_id = a.id
+        GROUP BY a.cluster_id HAVING count(*) > 1
+        ORDER BY members DESC, a.cluster_id LIMIT ?
+        """,
+        [limit],
+    ).fetchall()
+    console = _console()
+    if not rows:
+        console.print("no duplicate groups")
+        return
+    table = Table(title="duplicate groups")
+    for column in ("group", "members", "kinds", "representative (title or opening words)"):
+        table.add_column(column)
+    for cluster, members, kinds, title in rows:
+        table.add_row(str(cluster), str(members), kinds or "", title or "")
+    console.print(table)
+
+
+def rows_table(columns: list[str], result) -> None:
+    """Print a query result (a DuckDB cursor) as a table of at most MAX_TABLE_ROWS rows."""
+    rows = result.fetchmany(MAX_TABLE_ROWS + 1)
+    table = Table(*columns, show_lines=False)
+    for row in rows[:MAX_TABLE_ROWS]:
+        table.add_row(*("" if value is None else _short(value) for value in row))
+    console = _console()
+    console.print(table)
+    if len(rows) > MAX_TABLE_ROWS:
+        console.print(f"(first {MAX_TABLE_ROWS} rows; use --format csv or json for all)")
+
+
+def _short(value, width: int = 120) -> str:
+    text = str(value).replace("\n", " ")
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_stats(con) -> None:
+    console = _console()
+    total, groups, dups = con.execute(
+        "SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE id <> cluster_id) FROM articles"
+    ).fetchone()
+    share = dups / total if total else 0.0
+    console.print(f"{total} articles, {groups} unique stories, {dups} duplicates ({share:.1%})")
+    by_kind = con.execute("SELECT kind, count(*) FROM duplicates GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    if by_kind:
+        console.print("duplicates by kind: " + ", ".join(f"{kind} {n}" for kind, n in by_kind))
+    _print_rows(
+        console,
+        "articles per source",
+        ("source", "articles", "duplicates"),
+        con.execute(
+            """SELECT source, count(*), count(*) FILTER (WHERE id <> cluster_id)
+           FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"""
+        ).fetchall(),
+    )
+    _print_rows(
+        console,
+        "articles per day (published)",
+        ("day", "articles", "duplicates"),
+        con.execute(
+            """SELECT coalesce(strftime(published, '%Y-%m-%d'), 'unknown'), count(*), count(*) FILTER (WHERE id <> cluster_id)
+           FROM articles GROUP BY 1 ORDER BY 1 DESC LIMIT 60"""
+        ).fetchall(),
+    )
+
+
+def _print_rows(console: Console, title: str, header: tuple, rows: list) -> None:
+    table = Table(*header, title=title)
+    for row in rows:
+        table.add_row(*(str(v) for v in row))
+    console.print(table)

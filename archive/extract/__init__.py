@@ -1,0 +1,11 @@
+"""Extraction: a RawDocument in, clean body text and metadata with provenance out.
+
+``extract`` is a pure function, run in worker processes. ``article`` holds the HTML and
+plain-text paths; ``boilerplate`` the generic block rules; ``chunks`` recovers body parts
+trafilatura left out; ``metadata`` and ``dates`` gather fields with their evidence;
+``siteblocks`` learns per-source repeated blocks from the archive.
+"""
+
+from archive.extract.article import EXTRACTOR_VERSION, decode, extract
+
+__all__ = ["EXTRACTOR_VERSION", "decode", "extract"]

@@ -1,0 +1,146 @@
+"""Per-site boilerplate learning: blocks that repeat across articles of one source are removed.
+
+Single-page rules cannot know that "Latest news" with today's headlines, a newsletter box or a
+standard disclaimer appears on every page of a site; the archive can. Runs in the main process
+(the writer's transaction), since extraction workers have no database access:
+``learn`` records each block (line) of each article, ``apply`` removes the blocks that the
+archive has seen in at least ``min_articles`` different articles of the same source (prose
+sentences also in at least ``prose_share`` of them: sites reuse background sentences).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import pyarrow as pa
+
+from archive.models import Article
+from archive.textnorm import text_hash
+
+LOGGER = logging.getLogger(__name__)
+
+_WORDS = re.compile(r"[\W_]+")
+
+
+@dataclass(frozen=True)
+class SiteBlockParams:
+    min_articles: int = 3  # a block in this many different articles of one source is boilerplate
+    min_chars: int = 12  # shorter blocks ("Photo", "Reuters") carry too little to count
+    max_chars: int = 600  # longer blocks are prose, even when a site repeats them
+    max_removed_share: float = 0.5  # never remove more than this share of an article's text
+    prose_share: float = 0.2  # a prose sentence must repeat in this share of the site's articles
+
+    def fingerprint(self) -> str:
+        return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
+
+
+def is_prose(line: str) -> bool:
+    """A sentence of the story; sites reuse background sentences, so these need more evidence."""
+    return len(line.split()) >= 15 and line.rstrip().endswith((".", "!", "?", '"', "”"))
+
+
+def block_hash(line: str) -> str:
+    """Hash of a line, alike for copies that differ in case, punctuation or a list bullet."""
+    return hashlib.sha1(_WORDS.sub(" ", line.lower()).strip().encode("utf-8")).hexdigest()[:16]
+
+
+class SiteBoilerplate:
+    """Learns and removes repeated blocks per source, inside the caller's transaction."""
+
+    def __init__(self, params: SiteBlockParams | None = None):
+        self.params = params or SiteBlockParams()
+
+    def blocks(self, article: Article) -> dict[str, str]:
+        """Hash -> line for the lines of the article's text that are long enough to count."""
+        p = self.params
+        return {
+            block_hash(line): line
+            for line in article.text.splitlines()
+            if p.min_chars <= len(line.strip()) <= p.max_chars
+        }
+
+    def learn(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> None:
+        """Record which blocks occur in which article (by text hash) of which source."""
+        rows: dict[str, list] = {"source": [], "block_hash": [], "text_hash": [], "sample": []}
+        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
+            for digest, line in found.items():
+                rows["source"].append(article.source)
+                rows["block_hash"].append(digest)
+                rows["text_hash"].append(article.text_hash)
+                rows["sample"].append(line[:200])
+        if not rows["source"]:
+            return
+        con.register("_site_blocks_batch", pa.table(rows))
+        try:
+            con.execute(
+                "INSERT OR IGNORE INTO site_blocks SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch"
+            )
+        finally:
+            con.unregister("_site_blocks_batch")
+
+    def repeated(
+        self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None
+    ) -> dict[tuple[str, str], float]:
+        """(source, block_hash) -> share of the source's articles that contain the block, for the
+        articles' blocks seen in at least ``min_articles`` different articles."""
+        pairs = {"source": [], "block_hash": []}
+        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
+            for digest in found:
+                pairs["source"].append(article.source)
+                pairs["block_hash"].append(digest)
+        if not pairs["source"]:
+            return {}
+        con.register("_site_blocks_query", pa.table(pairs))
+        try:
+            rows = con.execute(
+                """
+                WITH q AS (SELECT DISTINCT source, block_hash FROM _site_blocks_query),
+                     sizes AS (SELECT source, count(DISTINCT text_hash) AS articles FROM site_blocks
+                               WHERE source IN (SELECT source FROM q) GROUP BY source)
+                SELECT s.source, s.block_hash, count(*) / any_value(sizes.articles) FROM site_blocks s
+                JOIN q USING (source, block_hash) JOIN sizes USING (source)
+                GROUP BY s.source, s.block_hash HAVING count(*) >= ?
+                """,
+                [self.params.min_articles],
+            ).fetchall()
+        finally:
+            con.unregister("_site_blocks_query")
+        return {(source, digest): share for source, digest, share in rows}
+
+    def apply(self, con, articles: Sequence[Article]) -> int:
+        """Learn from ``articles``, then strip their repeated blocks in place; return how many changed."""
+        blocks = [self.blocks(article) for article in articles]
+        self.learn(con, articles, blocks)
+        repeated = self.repeated(con, articles, blocks)
+        changed = 0
+        for article, found in zip(articles, blocks):
+            drop = set()
+            for digest, line in found.items():
+                share = repeated.get((article.source, digest))
+                if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
+                    drop.add(digest)
+            if not drop:
+                continue
+            p = self.params
+            lines = article.text.splitlines()
+            keep = [
+                line
+                for line in lines
+                if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
+            ]
+            removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
+            if removed_chars > self.params.max_removed_share * max(1, len(article.text)):
+                LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)
+                continue
+            article.text = "\n".join(keep)
+            article.text_hash = text_hash(article.text)
+            removed = article.meta.setdefault("removed_blocks", {})
+            removed["site-boilerplate"] = len(lines) - len(keep)
+            article.meta["site_blocks_params"] = self.params.fingerprint()  # which settings removed them
+            changed += 1
+        return changed

@@ -1,0 +1,142 @@
+"""Run the Scrapy spiders in this process, by name, with the project's settings.
+
+The spiders and pipelines are found through Scrapy's settings (``spiders.settings``), never
+imported here: archive/ stays a library that knows nothing of Scrapy components.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from archive.errors import ArchiveError
+from archive.store import Archive
+
+LOGGER = logging.getLogger(__name__)
+
+SETTINGS_MODULE = "spiders.settings"
+SPIDERS = ("feed", "sitemap", "site", "urls")
+DROP_PREFIX = "newsarchive/dropped/"  # written by pipelines/stats.py
+
+
+@dataclass
+class CrawlJob:
+    spider: str  # feed | sitemap | site | urls
+    arguments: dict[str, Any] = field(default_factory=dict)  # spider arguments, as `scrapy crawl -a`
+
+
+@dataclass
+class CrawlSummary:
+    pages_fetched: int = 0
+    articles_extracted: int = 0
+    archived: int = 0
+    duplicates: int = 0
+    skipped_known: int = 0  # article URLs already archived, not fetched
+    drops: dict[str, int] = field(default_factory=dict)  # reason -> count
+    rejections: list[tuple[str, str]] = field(default_factory=list)  # (url, reason) from extraction
+    finish_reasons: list[str] = field(default_factory=list)
+    max_stall_ms: float = 0.0  # longest reactor stall once responses arrive (heartbeat)
+    max_busy_ms: float = 0.0  # most CPU time the reactor thread used between two heartbeats
+    startup_stall_ms: float = 0.0  # longest stall before the first response (Scrapy start-up)
+    stalls_over_100ms: int = 0
+
+    @property
+    def finished(self) -> bool:
+        return bool(self.finish_reasons) and all(reason == "finished" for reason in self.finish_reasons)
+
+    def line(self) -> str:
+        text = (
+            f"crawl: {self.pages_fetched} pages fetched, {self.archived} articles archived "
+            f"({self.duplicates} duplicates), {self.skipped_known} already archived and not fetched"
+        )
+        if self.drops:
+            text += "; dropped: " + ", ".join(f"{n} {reason}" for reason, n in self.drops.items())
+        return text
+
+
+def project_settings(
+    db: str, overrides: dict[str, str] | None = None, warc_dir: str | None = None, command: str | None = None
+):
+    """The project's Scrapy settings with the archive path and ``-s`` style overrides applied."""
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
+    from scrapy.utils.project import get_project_settings
+
+    settings = get_project_settings()
+    settings.set("NEWSARCHIVE_DB", str(db), priority="cmdline")
+    if warc_dir:
+        settings.set("NEWSARCHIVE_WARC_DIR", str(warc_dir), priority="cmdline")
+    if command:
+        settings.set("NEWSARCHIVE_RUN_COMMAND", command, priority="cmdline")
+    for name, value in (overrides or {}).items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    db: str,
+    jobs: Iterable[CrawlJob],
+    overrides: dict[str, str] | None = None,
+    warc_dir: str | None = None,
+    command: str = "crawl",
+) -> CrawlSummary:
+    """Run the jobs' spiders together until all finish (Ctrl-C stops them gracefully)."""
+    from scrapy.crawler import CrawlerProcess
+
+    jobs = list(jobs)
+    for job in jobs:
+        if job.spider not in SPIDERS:
+            raise ArchiveError(f"{job.spider}: no such spider; choose one of {', '.join(SPIDERS)}")
+    # Open the archive once up front: migrations are applied, and an archive held by another
+    # process is reported as one line before Scrapy starts.
+    Archive(db).close()
+    settings = project_settings(db, overrides, warc_dir, command)
+    process = CrawlerProcess(settings)
+    crawlers = []
+    for job in jobs:
+        crawler = process.create_crawler(job.spider)
+        process.crawl(crawler, **job.arguments)
+        crawlers.append(crawler)
+    process.start()
+    return summarize(db, [crawler.stats.get_stats() for crawler in crawlers])
+
+
+def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
+    """Add up the crawlers' stats; archived rows and rejections come from the recorded run."""
+    summary = CrawlSummary()
+    run_ids = set()
+    for stats in all_stats:
+        summary.pages_fetched += stats.get("response_received_count", 0)
+        summary.articles_extracted += stats.get("newsarchive/articles_extracted", 0)
+        summary.skipped_known += stats.get("newsarchive/skipped_known", 0)
+        summary.max_stall_ms = max(summary.max_stall_ms, stats.get("newsarchive/reactor_max_stall_ms", 0.0))
+        summary.max_busy_ms = max(summary.max_busy_ms, stats.get("newsarchive/reactor_max_busy_ms", 0.0))
+        summary.startup_stall_ms = max(summary.startup_stall_ms, stats.get("newsarchive/reactor_startup_stall_ms", 0.0))
+        summary.stalls_over_100ms += stats.get("newsarchive/reactor_stalls_over_100ms", 0)
+        summary.finish_reasons.append(stats.get("finish_reason", "not started"))
+        drops = {key[len(DROP_PREFIX) :]: n for key, n in stats.items() if key.startswith(DROP_PREFIX)}
+        if stats.get("robotstxt/forbidden"):
+            drops["disallowed by robots.txt"] = stats["robotstxt/forbidden"]
+        for reason, n in drops.items():
+            summary.drops[reason] = summary.drops.get(reason, 0) + n
+        if stats.get("newsarchive/run_id"):
+            run_ids.add(stats["newsarchive/run_id"])
+    summary.drops = dict(sorted(summary.drops.items(), key=lambda kv: (-kv[1], kv[0])))
+    if run_ids:
+        try:
+            archive = Archive(db, read_only=True)
+        except ArchiveError as exc:  # still held after a forced shutdown: its writer flushes at exit
+            LOGGER.warning("cannot read the crawl's results yet: %s", exc)
+            return summary
+        with archive:
+            ids = sorted(run_ids)
+            row = archive.con.execute(
+                "SELECT sum(archived), sum(duplicates) FROM runs WHERE id IN (SELECT unnest(?))", [ids]
+            ).fetchone()
+            summary.archived, summary.duplicates = int(row[0] or 0), int(row[1] or 0)
+            summary.rejections = archive.con.execute(
+                "SELECT input, reason FROM rejections WHERE run_id IN (SELECT unnest(?))", [ids]
+            ).fetchall()
+    return summary

@@ -1,0 +1,193 @@
+"""Dedup in the archive: groups, kinds, representatives, re-pointing, idempotency, config, refresh."""
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+from dedup_texts import INDEPENDENT, ORIGINAL, REORDERED, REWRITE, SYNDICATED, TRUNCATED, UNRELATED, text
+
+from archive.dedup import Deduplicator
+from archive.dedup.config import DedupConfig
+from archive.dedup.features import text_features
+from archive.dedup.verify import Verifier
+from archive.errors import ConfigMismatch
+from archive.ingest.files import ingest
+from archive.ingest.writer import ArchiveWriter
+from archive.models import Article, RawDocument
+from archive.store import Archive
+from archive.textnorm import text_hash
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+
+
+def day(n: int) -> datetime:
+    return datetime(2024, 3, n, 9, 0, tzinfo=timezone.utc)
+
+
+def pair(name: str, paragraphs, published=None, source: str | None = None):
+    url = f"https://{source or name}.example/{name}"
+    body = text(paragraphs)
+    raw = RawDocument(url=url, source=source or f"{name}.example", origin="html", body=body.encode())
+    return raw, Article(
+        url=url, source=raw.source, origin="html", text=body, text_hash=text_hash(body), published=published
+    )
+
+
+def write(archive, *pairs, deduplicator=None, batch_size=200):
+    writer = ArchiveWriter(archive, batch_size=batch_size, deduplicator=deduplicator)
+    for raw, article in pairs:
+        writer.add(raw, article)
+    writer.flush()
+    return writer.stats
+
+
+def groups(archive) -> dict[str, tuple[str, str | None]]:
+    """url host -> (host of its group's representative, its kind)."""
+    rows = archive.con.execute(
+        """SELECT a.source, r.source, d.kind FROM articles a JOIN articles r ON r.id = a.cluster_id
+           LEFT JOIN duplicates d ON d.article_id = a.id"""
+    ).fetchall()
+    return {source.split(".")[0]: (rep.split(".")[0], kind) for source, rep, kind in rows}
+
+
+STORY = [
+    ("original", ORIGINAL, day(1)),
+    ("syndicated", SYNDICATED, day(2)),
+    ("truncated", TRUNCATED, day(2)),
+    ("reordered", REORDERED, day(3)),
+    ("rewrite", REWRITE, day(4)),
+    ("independent", INDEPENDENT, day(1)),
+    ("unrelated", UNRELATED, day(1)),
+]
+
+
+@pytest.mark.parametrize("batch_size", [200, 1], ids=["one-batch", "article-by-article"])
+def test_copies_join_the_original_and_look_alikes_stay_apart(db, batch_size):
+    with Archive(db) as archive:
+        stats = write(archive, *(pair(n, p, d) for n, p, d in STORY), batch_size=batch_size)
+        found = groups(archive)
+    assert stats.duplicates == 4
+    assert found == {
+        "original": ("original", None),
+        "syndicated": ("original", "near"),
+        "truncated": ("original", "near"),
+        "reordered": ("original", "near"),
+        "rewrite": ("original", "rewrite"),
+        "independent": ("independent", None),
+        "unrelated": ("unrelated", None),
+    }
+
+
+def test_group_id_is_stable_when_later_copies_join(db):
+    with Archive(db) as archive:
+        write(archive, pair("original", ORIGINAL, day(1)), pair("syndicated", SYNDICATED, day(2)))
+        before = archive.con.execute("SELECT id, cluster_id FROM articles ORDER BY id").fetchall()
+        write(archive, pair("truncated", TRUNCATED, day(3)), pair("rewrite", REWRITE, day(4)))
+        after = archive.con.execute("SELECT id, cluster_id FROM articles ORDER BY id").fetchall()
+        assert after[:2] == before
+        assert {cluster for _, cluster in after} == {before[0][0]}
+        assert archive.con.execute("SELECT count(*) FROM unique_articles").fetchone()[0] == 1
+
+
+def test_original_arriving_after_its_copies_becomes_the_representative(db):
+    with Archive(db) as archive:
+        write(archive, pair("syndicated", SYNDICATED, day(2)), pair("truncated", TRUNCATED, day(3)))
+        write(archive, pair("original", ORIGINAL, day(1)))
+        original = archive.con.execute("SELECT id FROM articles WHERE source = 'original.example'").fetchone()[0]
+        assert {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()} == {original}
+        rows = archive.con.execute("SELECT duplicate_of, kind FROM duplicates").fetchall()
+        assert sorted(rows) == [(original, "near"), (original, "near")]
+        assert archive.con.execute("SELECT id FROM unique_articles").fetchall() == [(original,)]
+
+
+def test_one_weak_edge_does_not_merge_two_groups(db):
+    # A digest quoting half of one story and most of another is a weak copy of both.
+    digest = ORIGINAL[:4] + UNRELATED[:3]
+    verifier = Verifier(DedupConfig())
+    for story in (ORIGINAL, UNRELATED):
+        edge = verifier.verify(text_features(text(digest), 2), text_features(text(story), 2))
+        assert edge is not None and edge.similarity < DedupConfig().strong_similarity
+    with Archive(db) as archive:
+        write(
+            archive,
+            pair("original", ORIGINAL, day(1)),
+            pair("syndicated", SYNDICATED, day(2)),
+            pair("unrelated", UNRELATED, day(1)),
+            pair("unrelatedcopy", UNRELATED[:3] + ["Weather: rain later."], day(2)),
+        )
+        write(archive, pair("digest", digest, day(3)))
+        found = groups(archive)
+    assert found["syndicated"][0] == "original" and found["unrelatedcopy"][0] == "unrelated"
+    assert found["digest"][0] in {"original", "unrelated"}
+
+
+def test_reingesting_the_same_articles_changes_nothing(db):
+    with Archive(db) as archive:
+        write(archive, *(pair(n, p, d) for n, p, d in STORY))
+        snapshot = [
+            archive.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("duplicates", "dedup_edges")
+        ]
+        clusters = archive.con.execute("SELECT id, cluster_id FROM articles ORDER BY id").fetchall()
+        stats = write(archive, *(pair(n, p, d) for n, p, d in STORY))
+        assert stats.archived == 0 and stats.duplicates == 0
+        assert [
+            archive.con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in ("duplicates", "dedup_edges")
+        ] == snapshot
+        assert archive.con.execute("SELECT id, cluster_id FROM articles ORDER BY id").fetchall() == clusters
+
+
+def test_archive_built_with_other_parameters_is_refused_until_rebuilt(db):
+    other = Deduplicator(replace(DedupConfig(), near_containment=0.7))
+    with Archive(db) as archive:
+        write(archive, pair("original", ORIGINAL, day(1)), pair("truncated", TRUNCATED, day(2)))
+        with pytest.raises(ConfigMismatch, match="dedup --rebuild"):
+            ArchiveWriter(archive, deduplicator=other)
+        archive.con.execute("BEGIN TRANSACTION")
+        assert other.rebuild(archive.con) == 1
+        archive.con.execute("COMMIT")
+        write(archive, pair("rewrite", REWRITE, day(3)), deduplicator=other)
+        with pytest.raises(ConfigMismatch):
+            ArchiveWriter(archive)  # the default parameters are now the foreign ones
+        assert len(groups(archive)) == 3
+
+
+def test_rebuild_reproduces_the_groups(db):
+    with Archive(db) as archive:
+        write(archive, *(pair(n, p, d) for n, p, d in STORY))
+        before = groups(archive)
+        archive.con.execute("BEGIN TRANSACTION")
+        assert Deduplicator().rebuild(archive.con) == 4
+        archive.con.execute("COMMIT")
+        assert groups(archive) == before
+
+
+def test_refresh_regroups_an_article_whose_text_changed(db):
+    with Archive(db) as archive:
+        write(
+            archive,
+            pair("original", ORIGINAL, day(1)),
+            pair("syndicated", SYNDICATED, day(2)),
+            pair("unrelated", UNRELATED, day(1)),
+        )
+        changed = archive.con.execute("SELECT id FROM articles WHERE source = 'syndicated.example'").fetchone()[0]
+        archive.con.execute("BEGIN TRANSACTION")
+        archive.con.execute("UPDATE articles SET text = ? WHERE id = ?", [text(UNRELATED[:3]), changed])
+        Deduplicator().refresh(archive.con, [changed])
+        archive.con.execute("COMMIT")
+        found = groups(archive)
+    assert found["syndicated"] == ("unrelated", "near")
+    assert found["original"] == ("original", None)
+
+
+def test_seeds_group_only_the_rewrite_pair(db):
+    with Archive(db) as archive:
+        ingest(archive, [str(SEEDS)], workers=1)
+        rows = archive.con.execute(
+            """SELECT a.url, r.url, d.kind FROM duplicates d JOIN articles a ON a.id = d.article_id
+               JOIN articles r ON r.id = d.duplicate_of"""
+        ).fetchall()
+    assert [(Path(a).name[:3], Path(r).name[:3], kind) for a, r, kind in rows] in (
+        [("003", "001", "rewrite")],
+        [("001", "003", "rewrite")],
+    )

@@ -1,0 +1,92 @@
+import subprocess
+import sys
+
+import pytest
+
+from archive.errors import ArchiveError, ArchiveLocked
+from archive.ingest.writer import ArchiveWriter
+from archive.models import Article, RawDocument
+from archive.store import Archive, migrations
+from archive.textnorm import text_hash
+
+
+def pair(url: str, text: str, published=None):
+    raw = RawDocument(url=url, source="example.org", origin="html", body=b"<html>" + text.encode() + b"</html>")
+    return raw, Article(
+        url=url, source="example.org", origin="html", text=text, text_hash=text_hash(text), published=published
+    )
+
+
+def test_migrations_are_recorded_and_rerunnable(db):
+    with Archive(db) as archive:
+        names = [row[0] for row in archive.con.execute("SELECT name FROM schema_migrations").fetchall()]
+        assert names == [name for name, _ in migrations.available()]
+        assert migrations.migrate(archive.con) == []
+
+
+def test_insert_skips_known_urls_and_keeps_raw(db):
+    with Archive(db) as archive:
+        writer = ArchiveWriter(archive)
+        writer.add(*pair("https://example.org/a", "first article text"))
+        writer.add(*pair("https://example.org/a", "first article text"))  # same URL twice in one batch
+        writer.add(*pair("https://example.org/b", "second article text"))
+        writer.flush()
+        writer.add(*pair("https://example.org/b", "second article text"))
+        writer.flush()
+        assert archive.count() == 2
+        assert writer.stats.archived == 2 and writer.stats.skipped == 2
+        raw = archive.con.execute(
+            "SELECT r.body FROM raw_documents r JOIN articles a ON a.id = r.article_id WHERE a.url = ?",
+            ["https://example.org/a"],
+        ).fetchone()[0]
+        assert raw == b"<html>first article text</html>"
+        assert archive.con.execute("SELECT count(*) FROM articles WHERE cluster_id = id").fetchone()[0] == 2
+
+
+def test_failed_batch_leaves_archive_unchanged(db, monkeypatch):
+    with Archive(db) as archive:
+        writer = ArchiveWriter(archive)
+        writer.add(*pair("https://example.org/a", "kept article"))
+        writer.flush()
+
+        def broken(con, ids, *rest):
+            raise RuntimeError("crash during dedup")
+
+        monkeypatch.setattr(writer.deduplicator, "assign", broken)
+        writer.add(*pair("https://example.org/b", "lost article"))
+        with pytest.raises(RuntimeError):
+            writer.flush()
+        assert archive.count() == 1
+        assert archive.con.execute("SELECT count(*) FROM raw_documents").fetchone()[0] == 1
+
+
+def test_locked_archive_is_a_named_error(db):
+    Archive(db).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        with pytest.raises(ArchiveLocked, match=f"in use by process {holder.pid}"):
+            Archive(db)
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_reader_needs_an_existing_archive(tmp_path):
+    with pytest.raises(ArchiveError, match="no archive here yet"):
+        Archive(tmp_path / "missing.duckdb", read_only=True)
+
+
+def test_not_a_database(tmp_path):
+    bogus = tmp_path / "notes.duckdb"
+    bogus.write_text("just some notes, not a database\n" * 100)
+    with pytest.raises(ArchiveError, match=r"notes\.duckdb"):
+        Archive(bogus)

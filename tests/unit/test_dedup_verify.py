@@ -1,0 +1,91 @@
+"""Dedup stages without an archive: features, MinHash, band keys, verifier verdicts."""
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+from dedup_texts import INDEPENDENT, ORIGINAL, REORDERED, REWRITE, SYNDICATED, TRUNCATED, UNRELATED, text
+
+from archive.dedup.config import DedupConfig
+from archive.dedup.features import anchor_hashes, sentences, shingle_hashes, text_features
+from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, estimate_jaccard
+from archive.dedup.verify import Verifier, ordered_alignment
+
+CONFIG = DedupConfig()
+
+
+def verdict(left, right):
+    return Verifier(CONFIG).verify(
+        text_features(text(left), CONFIG.shingle_size), text_features(text(right), CONFIG.shingle_size)
+    )
+
+
+@pytest.mark.parametrize(
+    "copy, kind",
+    [(SYNDICATED, "near"), (TRUNCATED, "near"), (REORDERED, "near"), (REWRITE, "rewrite")],
+    ids=["syndicated-other-boilerplate", "truncated", "reordered-paragraphs", "rewrite"],
+)
+def test_copies_are_recognised_with_their_kind(copy, kind):
+    found = verdict(ORIGINAL, copy)
+    assert found is not None and found.kind == kind
+    assert 0.5 <= found.similarity <= 1.0
+    assert verdict(copy, ORIGINAL) == found  # symmetric
+
+
+@pytest.mark.parametrize("other", [INDEPENDENT, UNRELATED], ids=["same-event-report", "unrelated"])
+def test_look_alikes_are_not_copies(other):
+    assert verdict(ORIGINAL, other) is None
+    assert verdict(REWRITE, other) is None
+
+
+def test_truncated_copy_is_found_by_containment_not_jaccard():
+    a, b = text_features(text(ORIGINAL), 2), text_features(text(TRUNCATED), 2)
+    shared = len(np.intersect1d(a.shingles, b.shingles))
+    assert shared / len(np.union1d(a.shingles, b.shingles)) < 0.5 < shared / len(b.shingles)
+
+
+def test_tiny_texts_are_never_near_copies():
+    assert verdict(["first article text"], ["second article text"]) is None
+
+
+def test_sentences_and_anchors():
+    assert sentences('He said "no." Then he left.\nNew line') == ['He said "no."', "Then he left.", "New line"]
+    # Names and figures inside sentences are anchors; sentence-initial words are not.
+    assert len(anchor_hashes("The board met Miriam Okafor. It cost 86 million.")) == 3
+
+
+def test_minhash_estimates_jaccard_and_is_batch_consistent():
+    rng = np.random.default_rng(3)
+    base = np.unique(rng.integers(0, 2**63, 800, dtype=np.uint64))
+    half = np.concatenate([base[:400], rng.integers(0, 2**63, 400, dtype=np.uint64)])
+    hasher = MinHasher(256, seed=1)
+    batch = hasher.signatures([base, half, np.zeros(0, dtype=np.uint64), base])
+    one_by_one = np.stack([hasher.signatures([s])[0] for s in (base, half, np.zeros(0, dtype=np.uint64), base)])
+    assert (batch == one_by_one).all()
+    assert (batch[0] == batch[3]).all()
+    assert abs(estimate_jaccard(batch[:1], batch[1:2])[0] - 400 / 1200) < 0.08
+    assert containment_from_jaccard(np.array([1 / 3]), np.array([800.0]), np.array([800.0]))[0] == pytest.approx(0.5)
+
+
+def test_band_keys_match_only_on_equal_bands():
+    sigs = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [1, 2, 3, 4]], dtype=np.uint32)
+    keys = band_keys(sigs, bands=2, rows=2, channel=0)
+    assert keys[0, 0] == keys[1, 0] and keys[0, 1] != keys[1, 1]
+    assert (keys[0] == keys[2]).all()
+    assert not set(band_keys(sigs, 2, 2, channel=1).ravel()) & set(keys.ravel())
+
+
+def test_ordered_alignment_counts_non_crossing_matches():
+    crossing = np.array([[0, 1], [1, 0]], dtype=np.int32)
+    assert ordered_alignment(crossing) == 1
+    assert ordered_alignment(np.eye(4, dtype=np.int32)) == 4
+
+
+def test_shingles_are_stable_and_order_sensitive():
+    assert (shingle_hashes(["a", "b", "c"], 2) == shingle_hashes(["a", "b", "c"], 2)).all()
+    assert set(shingle_hashes(["a", "b"], 2)) != set(shingle_hashes(["b", "a"], 2))
+
+
+def test_fingerprint_follows_every_parameter():
+    assert CONFIG.fingerprint == DedupConfig().fingerprint
+    assert replace(CONFIG, near_containment=0.6).fingerprint != CONFIG.fingerprint

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
-from archive.sources import host_of
+from archive.urls import host_of
 
 
 class SeenUrls(Protocol):
@@ -43,11 +43,11 @@ class ArchiveSeenUrls:
     The archived URLs of a site are read in one query the first time the site is asked about
     and kept in memory: one DuckDB query per request cost more CPU than the crawl can spare.
     URLs archived while the crawl runs are not added (Scrapy's duplicate filter covers them).
-    Give it its own connection (``con.cursor()``) and use it from one thread at a time.
+    Give it an archive view of its own (``archive.cursor()``) and use it from one thread at a time.
     """
 
-    def __init__(self, con, on_close=None):
-        self.con = con
+    def __init__(self, archive, on_close=None):
+        self.archive = archive  # an Archive view of its own (archive.cursor())
         self._on_close = on_close
         self._sites: dict[str, set[str]] = {}  # site (host without www.) -> its archived URLs
 
@@ -60,7 +60,7 @@ class ArchiveSeenUrls:
         db = crawler.settings.get("NEWSARCHIVE_DB") or default_path()
         key = shared.archive_key(db)
         archive = shared.acquire(key, lambda: Archive(db))
-        return cls(archive.con.cursor(), on_close=lambda: shared.release(key, lambda a: a.close()))
+        return cls(archive.cursor(), on_close=lambda: shared.release(key, lambda a: a.close()))
 
     def seen(self, urls: Iterable[str]) -> set[str]:
         found = set()
@@ -74,17 +74,9 @@ class ArchiveSeenUrls:
         return found
 
     def _load(self, site: str) -> set[str]:
-        rows = self.con.execute(
-            """
-            SELECT url FROM articles WHERE source = ?
-            UNION ALL
-            SELECT url FROM crawl_urls WHERE regexp_extract(url, '^[a-zA-Z]+://(?:www\\.)?([^/:?#]+)', 1) = ?
-            """,
-            [site, site],
-        ).fetchall()
-        return {row[0] for row in rows}
+        return self.archive.crawl_urls.known_of_site(site)
 
     def close(self) -> None:
-        self.con.close()
+        self.archive.close()
         if self._on_close is not None:
             self._on_close()

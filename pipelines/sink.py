@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import atexit
 import logging
-import queue
-import threading
-import time
+from collections.abc import Callable
 from typing import Protocol
 
 from archive.ingest.writer import ArchiveWriter, WriteStats
@@ -21,8 +19,6 @@ from archive.store import Archive
 from pipelines import shared
 
 LOGGER = logging.getLogger(__name__)
-
-_STOP = object()
 
 
 class ArchiveSink(Protocol):
@@ -47,30 +43,29 @@ class ArchiveSink(Protocol):
 
 
 class ThreadedArchiveSink:
-    """Batches pages into ``ArchiveWriter`` transactions from a dedicated writer thread.
+    """The archive's single writer (``ArchiveWriter``, a thread of its own) as a crawl sink.
 
-    A batch is flushed when it holds ``batch_size`` articles or its oldest article is
+    A batch is written when it holds ``batch_size`` articles or its oldest article is
     ``flush_seconds`` old, and on ``close`` (also after Ctrl-C or an error in the crawl).
     """
 
     def __init__(
-        self, archive: Archive, batch_size: int = 200, flush_seconds: float = 5.0, command: str = "crawl", on_close=None
+        self,
+        archive: Archive,
+        batch_size: int = 200,
+        flush_seconds: float = 5.0,
+        command: str = "crawl",
+        on_close: Callable[[], object] | None = None,
     ):
-        self.archive = archive
         self._on_close = on_close  # releases the shared archive connection
-        self.batch_size = max(1, batch_size)
-        self.flush_seconds = flush_seconds
-        # The sink decides when to flush; the writer never flushes on its own.
-        self.writer = ArchiveWriter(archive, batch_size=1 << 62)
-        self.run_id = archive.start_run(command)
-        self.error: BaseException | None = None
-        self._pending: list[tuple[RawDocument, Article]] = []
-        self._oldest = 0.0
-        self._queue: queue.Queue = queue.Queue()
+        self.writer = ArchiveWriter(archive, command=command, batch_size=batch_size, flush_seconds=flush_seconds)
+        self.run_id: int | None = self.writer.run_id
         self._closed = False
-        self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
-        self._thread.start()
         atexit.register(self.close)  # a forced shutdown (Ctrl-C twice) skips close_spider
+
+    @property
+    def error(self) -> BaseException | None:
+        return self.writer.error
 
     @classmethod
     def open(
@@ -87,81 +82,23 @@ class ThreadedArchiveSink:
             shared.release(key, lambda a: a.close())
             raise
 
-    # -- called from any thread ------------------------------------------------
     def add(self, raw: RawDocument, article: Article) -> None:
-        self._queue.put((raw, article))
+        self.writer.add(raw, article)
 
     def reject(self, rejection: Rejection) -> None:
-        self._queue.put(rejection)
+        self.writer.reject(rejection)
 
     def close(self) -> WriteStats:
-        """Flush what is pending, record the run and stop the thread; idempotent."""
-        if not self._closed:
-            self._closed = True
-            atexit.unregister(self.close)
-            self._queue.put(_STOP)
-            self._thread.join()
-            stats = self.writer.stats
-            try:
-                self.archive.finish_run(self.run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
-            except Exception as exc:  # the archive itself failed; the crawl's own error says more
-                LOGGER.error("could not record the crawl run: %s", exc)
+        """Flush what is pending, record the run and stop the writer; idempotent."""
+        if self._closed:
+            return self.writer.stats
+        self._closed = True
+        atexit.unregister(self.close)
+        try:
+            return self.writer.close()
+        except Exception as exc:  # the write error stopped the crawl already; the pipeline reports it
+            LOGGER.error("archive writer failed: %s", exc)
+            return self.writer.stats
+        finally:
             if self._on_close is not None:
                 self._on_close()
-        return self.writer.stats
-
-    # -- writer thread -----------------------------------------------------------
-    def _loop(self) -> None:
-        while True:
-            timeout = None
-            if self._pending:
-                timeout = max(0.0, self._oldest + self.flush_seconds - time.monotonic())
-            try:
-                item = self._queue.get(timeout=timeout)
-            except queue.Empty:
-                item = None
-            if item is _STOP:
-                break
-            if isinstance(item, Rejection):
-                self.writer.reject(item)
-            elif item is not None:
-                if not self._pending:
-                    self._oldest = time.monotonic()
-                self._pending.append(item)
-            if self._pending and (
-                len(self._pending) >= self.batch_size or time.monotonic() - self._oldest >= self.flush_seconds
-            ):
-                self._flush()
-        self._flush()
-
-    def _flush(self) -> None:
-        batch, self._pending = self._pending, []
-        if not batch:
-            return
-        if self.error is not None:
-            LOGGER.error("archive writer failed earlier; %s articles not archived", len(batch))
-            return
-        started = time.monotonic()
-        try:
-            for raw, article in batch:
-                self.writer.add(raw, article)
-            self.writer.flush()
-            self._record_aliases(batch)
-        except Exception as exc:  # keep the crawl's shutdown path alive; the pipeline reports it
-            self.error = exc
-            LOGGER.error("archive write failed, %s articles lost: %s", len(batch), exc)
-            return
-        LOGGER.debug("archived batch of %s in %.3f s", len(batch), time.monotonic() - started)
-
-    def _record_aliases(self, batch: list[tuple[RawDocument, Article]]) -> None:
-        """Remember the URLs each page was requested and fetched under (see 0030_crawl_urls.sql)."""
-        aliases: dict[str, str] = {}
-        for raw, article in batch:
-            for url in (raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url")):
-                if url and url != article.url:
-                    aliases.setdefault(url, article.url)
-        if aliases:
-            self.archive.con.execute(
-                "INSERT OR IGNORE INTO crawl_urls SELECT unnest(?), unnest(?), now()",
-                [list(aliases), list(aliases.values())],
-            )

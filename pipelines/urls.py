@@ -6,7 +6,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from courlan import normalize_url
 
-from archive.sources import host_of
+from archive.urls import host_of
 
 WEB_SCHEMES = ("http", "https")
 

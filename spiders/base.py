@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from archive.models import RawDocument
-from archive.sources import host_of
+from archive.urls import host_of
 from pipelines.stats import count_drop
 from pipelines.urls import clean_url, is_web_url
 

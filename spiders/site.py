@@ -17,7 +17,7 @@ import scrapy
 from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
-from archive.sources import host_of
+from archive.urls import host_of
 from spiders.base import ArticleSpider
 
 ARTICLE_TYPES = {

@@ -13,14 +13,9 @@ import duckdb
 
 from archive.errors import ArchiveError
 from archive.store import Archive, default_path
+from archive.store.reports import EXPORT_FORMATS
 
 LOGGER = logging.getLogger(__name__)
-
-EXPORT_FORMATS = {".jsonl": "JSON", ".json": "JSON", ".parquet": "PARQUET", ".csv": "CSV"}
-EXPORT_COLUMNS = (
-    "id, url, source, title, author, authors, published, modified, date_confidence, language, site_name, "
-    "canonical_url, description, image, text, text_hash, cluster_id, origin, ingested_at, provenance"
-)
 
 
 class ArchiveGroup(click.Group):
@@ -98,7 +93,7 @@ def ingest(ctx, paths, workers, batch_size, quiet):
             click.echo(f"rejected: {rejection}", err=True)
         click.echo(summary_line(stats))
         if not quiet:
-            duplicate_groups_table(archive.con)
+            duplicate_groups_table(archive.cursor())
     ctx.exit(1 if stats.rejections else 0)
 
 
@@ -115,7 +110,7 @@ def sql(ctx, query, fmt):
         newsarchive sql "SELECT url, title FROM unique_articles" --format json
     """
     with Archive(ctx.obj["db"], read_only=True) as archive:
-        result = archive.con.execute(query)
+        result = archive.reports.query(query)
         if result.description is None:
             return
         columns = [column[0] for column in result.description]
@@ -146,7 +141,7 @@ def stats(ctx):
     from archive.cli.report import print_stats
 
     with Archive(ctx.obj["db"], read_only=True) as archive:
-        print_stats(archive.con)
+        print_stats(archive)
 
 
 @cli.command()
@@ -160,15 +155,11 @@ def export(ctx, out, unique):
     Example:
         newsarchive export clean.jsonl --unique
     """
-    fmt = EXPORT_FORMATS.get(Path(out).suffix.lower())
-    if fmt is None:
+    if Path(out).suffix.lower() not in EXPORT_FORMATS:
         raise click.BadParameter(f"{out}: use a .jsonl, .parquet or .csv file name", param_hint="OUT")
-    table = "unique_articles" if unique else "articles"
     Path(out).absolute().parent.mkdir(parents=True, exist_ok=True)
     with Archive(ctx.obj["db"], read_only=True) as archive:
-        count = archive.con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        escaped = out.replace("'", "''")
-        archive.con.execute(f"COPY (SELECT {EXPORT_COLUMNS} FROM {table} ORDER BY id) TO '{escaped}' (FORMAT {fmt})")
+        count = archive.reports.export(out, unique=unique)
     click.echo(f"wrote {count} articles to {out}")
 
 

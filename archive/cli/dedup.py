@@ -9,61 +9,14 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from archive.dedup import REPRESENTATIVE_ORDER, Deduplicator
-from archive.errors import ArchiveError
+from archive.dedup.config import DedupConfig
+from archive.ingest.writer import ArchiveWriter
 from archive.store import Archive
 
 LOGGER = logging.getLogger(__name__)
 
 KINDS = ("exact", "near", "rewrite")
 MEMBER_COLUMNS = ("id", "source", "title", "published", "kind", "similarity")
-
-
-def group_members(con, kind: str | None = None, article: int | None = None, limit: int | None = None) -> list[dict]:
-    """Duplicate groups, largest first, each with its members (representative first)."""
-    if article is not None:
-        row = con.execute("SELECT cluster_id FROM articles WHERE id = ?", [article]).fetchone()
-        if row is None:
-            raise ArchiveError(f"no article with id {article}")
-        clusters = [row[0]]
-    else:
-        clusters = [
-            r[0]
-            for r in con.execute(
-                """
-                SELECT a.cluster_id FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id
-                GROUP BY a.cluster_id HAVING count(*) > 1 AND (? IS NULL OR bool_or(d.kind = ?))
-                ORDER BY count(*) DESC, a.cluster_id LIMIT ?
-                """,
-                [kind, kind, limit if limit else None],
-            ).fetchall()
-        ]
-    if not clusters:
-        return []
-    rows = con.execute(
-        f"""
-        SELECT a.cluster_id, a.id, a.source, a.title, a.published, a.url,
-               coalesce(d.kind, CASE WHEN a.id = a.cluster_id THEN 'representative' END) AS kind, d.similarity
-        FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id
-        WHERE a.cluster_id IN (SELECT unnest(?))
-        ORDER BY a.cluster_id, a.id <> a.cluster_id, {REPRESENTATIVE_ORDER}
-        """,
-        [clusters],
-    ).fetchall()
-    groups: dict[int, list[dict]] = {c: [] for c in clusters}
-    for cluster, aid, source, title, published, url, member_kind, similarity in rows:
-        groups[cluster].append(
-            {
-                "id": aid,
-                "source": source,
-                "title": title,
-                "published": published.isoformat() if published else None,
-                "url": url,
-                "kind": member_kind,
-                "similarity": similarity,
-            }
-        )
-    return [{"group": c, "size": len(m), "members": m} for c, m in groups.items()]
 
 
 @click.command()
@@ -87,30 +40,34 @@ def dups(ctx, as_json, kind, article, limit):
         newsarchive dups --article 42 --json
     """
     with Archive(ctx.obj["db"], read_only=True) as archive:
-        groups = group_members(archive.con, kind=kind, article=article, limit=limit)
+        groups = archive.reports.groups(kind=kind, article=article, limit=limit)
     if as_json:
         for group in groups:
-            click.echo(json.dumps(group, ensure_ascii=False))
+            members = [m.to_dict() for m in group.members]
+            click.echo(
+                json.dumps({"group": group.cluster_id, "size": len(members), "members": members}, ensure_ascii=False)
+            )
         return
     console = Console(soft_wrap=False)
     if not groups:
         console.print("no duplicate groups")
         return
-    if article is not None and groups[0]["size"] == 1:
+    if article is not None and len(groups[0].members) == 1:
         console.print(f"article {article} has no duplicates")
         return
     for group in groups:
-        first = group["members"][0]
+        first = group.members[0]
         table = Table(
-            title=f"group {group['group']}: {group['size']} articles, representative {first['id']} ({first['source']})",
+            title=f"group {group.cluster_id}: {len(group.members)} articles, representative {first.id} ({first.source})",
             title_justify="left",
         )
         for column in MEMBER_COLUMNS:
             table.add_column(column, overflow="fold", no_wrap=column not in ("title", "source"))
-        for m in group["members"]:
-            similarity = "" if m["similarity"] is None else f"{m['similarity']:.2f}"
-            kind = "" if m["kind"] == "representative" else m["kind"] or ""
-            table.add_row(str(m["id"]), m["source"], m["title"] or "", (m["published"] or "")[:10], kind, similarity)
+        for m in group.members:
+            similarity = "" if m.similarity is None else f"{m.similarity:.2f}"
+            kind = "" if m.kind == "representative" else m.kind or ""
+            published = m.published.date().isoformat() if m.published else ""
+            table.add_row(str(m.id), m.source, m.title or "", published, kind, similarity)
         console.print(table)
 
 
@@ -128,26 +85,20 @@ def dedup(ctx, rebuild):
         newsarchive dedup
         newsarchive dedup --rebuild
     """
-    deduplicator = Deduplicator()
+    fingerprint = DedupConfig().fingerprint
     if not rebuild:
         with Archive(ctx.obj["db"], read_only=True) as archive:
-            row = archive.con.execute("SELECT fingerprint, built_at FROM dedup_config").fetchone()
-            groups, dups_count = archive.con.execute(
-                "SELECT count(DISTINCT duplicate_of), count(*) FROM duplicates"
-            ).fetchone()
-        stored = f"{row[0]} (built {row[1]:%Y-%m-%d %H:%M})" if row else "none"
-        state = "current" if row and row[0] == deduplicator.config.fingerprint else "run 'newsarchive dedup --rebuild'"
-        click.echo(f"parameters: {stored}; this version: {deduplicator.config.fingerprint} ({state})")
-        click.echo(f"{dups_count} duplicates in {groups} groups")
+            status = archive.reports.dedup_status()
+        stored = f"{status.fingerprint} (built {status.built_at:%Y-%m-%d %H:%M})" if status.built_at else "none"
+        state = "current" if status.fingerprint == fingerprint else "run 'newsarchive dedup --rebuild'"
+        click.echo(f"parameters: {stored}; this version: {fingerprint} ({state})")
+        click.echo(f"{status.duplicates} duplicates in {status.groups} groups")
         return
     with Archive(ctx.obj["db"]) as archive:
-        con = archive.con
-        con.execute("BEGIN TRANSACTION")
+        writer = ArchiveWriter(archive, command="dedup --rebuild", rebuilding=True)
         try:
-            count = deduplicator.rebuild(con)
-            groups = con.execute("SELECT count(DISTINCT duplicate_of) FROM duplicates").fetchone()[0]
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    click.echo(f"rebuilt: {count} duplicates in {groups} groups (parameters {deduplicator.config.fingerprint})")
+            writer.rebuild()
+        finally:
+            writer.close()
+        status = archive.cursor().reports.dedup_status()
+    click.echo(f"rebuilt: {status.duplicates} duplicates in {status.groups} groups (parameters {fingerprint})")

@@ -22,8 +22,8 @@ from archive.store import Archive
 def reextract(ctx, sources, workers):
     """Re-run extraction on the raw pages already in the archive.
 
-    Updates text, metadata and duplicate groups in place, in one transaction, and
-    reports how many articles changed. Use it after an upgrade, or once enough pages
+    Updates text, metadata and duplicate groups in place, one batch per transaction
+    (a re-run after a stop goes on), and reports how many articles changed. Use it after an upgrade, or once enough pages
     of a site are archived for its repeated boilerplate blocks to be learned.
 
     \b
@@ -35,9 +35,12 @@ def reextract(ctx, sources, workers):
 
     with Archive(ctx.obj["db"]) as archive:
         stats = run_reextract(archive, sources=sources, workers=workers)
-    for failure in stats.failed:
+    for failure in stats.rejections:
         click.echo(f"kept as it was: {failure}", err=True)
+    with Archive(ctx.obj["db"], read_only=True) as archive:
+        duplicates = archive.reports.totals().duplicates
     click.echo(
-        f"re-extracted {stats.read} articles: {stats.changed} changed ({stats.text_changed} with new text), "
-        f"{len(stats.failed)} failed and kept; {stats.duplicates} duplicates after regrouping"
+        f"re-extracted {stats.read - len(stats.rejections)} articles: {stats.changed} changed "
+        f"({stats.text_changed} with new text), {len(stats.rejections)} failed and kept; "
+        f"{duplicates} duplicates after regrouping"
     )

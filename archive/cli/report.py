@@ -11,6 +11,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from archive.ingest.writer import WriteStats
+from archive.store import Archive
 
 MAX_TABLE_ROWS = 200  # longer query results are cut in table format; use --format csv for all
 
@@ -50,19 +51,9 @@ def summary_line(stats: WriteStats) -> str:
     )
 
 
-def duplicate_groups_table(con, limit: int = 20) -> None:
+def duplicate_groups_table(archive: Archive, limit: int = 20) -> None:
     """Print the largest duplicate groups, or say there are none."""
-    rows = con.execute(
-        """
-        SELECT a.cluster_id, count(*) AS members, string_agg(DISTINCT d.kind, ', ') AS kinds,
-               any_value(coalesce(r.title, left(r.text, 70) || '…')) AS title
-        FROM articles a JOIN articles r ON r.id = a.cluster_id
-        LEFT JOIN duplicates d ON d.article_id = a.id
-        GROUP BY a.cluster_id HAVING count(*) > 1
-        ORDER BY members DESC, a.cluster_id LIMIT ?
-        """,
-        [limit],
-    ).fetchall()
+    rows = archive.reports.largest_groups(limit)
     console = _console()
     if not rows:
         console.print("no duplicate groups")
@@ -92,34 +83,19 @@ def _short(value, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def print_stats(con) -> None:
+def print_stats(archive: Archive) -> None:
     console = _console()
-    total, groups, dups = con.execute(
-        "SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE id <> cluster_id) FROM articles"
-    ).fetchone()
-    share = dups / total if total else 0.0
-    console.print(f"{total} articles, {groups} unique stories, {dups} duplicates ({share:.1%})")
-    by_kind = con.execute("SELECT kind, count(*) FROM duplicates GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    reports = archive.reports
+    totals = reports.totals()
+    share = totals.duplicates / totals.articles if totals.articles else 0.0
+    console.print(
+        f"{totals.articles} articles, {totals.groups} unique stories, {totals.duplicates} duplicates ({share:.1%})"
+    )
+    by_kind = reports.duplicates_by_kind()
     if by_kind:
         console.print("duplicates by kind: " + ", ".join(f"{kind} {n}" for kind, n in by_kind))
-    _print_rows(
-        console,
-        "articles per source",
-        ("source", "articles", "duplicates"),
-        con.execute(
-            """SELECT source, count(*), count(*) FILTER (WHERE id <> cluster_id)
-           FROM articles GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 50"""
-        ).fetchall(),
-    )
-    _print_rows(
-        console,
-        "articles per day (published)",
-        ("day", "articles", "duplicates"),
-        con.execute(
-            """SELECT coalesce(strftime(published, '%Y-%m-%d'), 'unknown'), count(*), count(*) FILTER (WHERE id <> cluster_id)
-           FROM articles GROUP BY 1 ORDER BY 1 DESC LIMIT 60"""
-        ).fetchall(),
-    )
+    _print_rows(console, "articles per source", ("source", "articles", "duplicates"), reports.per_source())
+    _print_rows(console, "articles per day (published)", ("day", "articles", "duplicates"), reports.per_day())
 
 
 def _print_rows(console: Console, title: str, header: tuple, rows: list) -> None:

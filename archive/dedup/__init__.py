@@ -20,6 +20,7 @@ from archive.dedup.grouping import Grouper, Placement
 from archive.dedup.index import SignatureIndex
 from archive.dedup.verify import Verifier
 from archive.errors import ConfigMismatch
+from archive.store import Archive
 
 LOGGER = logging.getLogger(__name__)
 
@@ -43,8 +44,9 @@ class Deduplicator:
         self._recent: OrderedDict[int, TextFeatures] = OrderedDict()
 
     # -- parameters ----------------------------------------------------------
-    def check(self, con) -> None:
+    def check(self, archive: Archive) -> None:
         """Refuse an archive whose groups were built with other parameters."""
+        con = archive.con
         row = con.execute("SELECT fingerprint FROM dedup_config WHERE name = ?", [CONFIG_NAME]).fetchone()
         if row is None:
             if con.execute("SELECT count(*) FROM articles").fetchone()[0]:
@@ -63,12 +65,13 @@ class Deduplicator:
         )
 
     # -- public operations -----------------------------------------------------
-    def assign(self, con, new_ids: Sequence[int], precomputed: Mapping[str, tuple] | None = None) -> int:
+    def assign(self, archive: Archive, new_ids: Sequence[int], precomputed: Mapping[str, tuple] | None = None) -> int:
         """Index and group ``new_ids``; return how many of them joined a group.
 
         ``precomputed`` maps a text to its (shingle_size, shingles, anchors) signature input,
         computed where the text was extracted; texts not in it are tokenised here.
         """
+        con = archive.con
         if not new_ids:
             return 0
         if con.execute("SELECT count(*) FROM dedup_config").fetchone()[0] == 0:
@@ -77,8 +80,9 @@ class Deduplicator:
         self.index.add(con, rows, precomputed)
         return len(self._place(con, sorted(new_ids), rows).joined)
 
-    def rebuild(self, con) -> int:
+    def rebuild(self, archive: Archive) -> int:
         """Recompute every signature and group from scratch; return the number of duplicates."""
+        con = archive.con
         for table in ("dedup_signatures", "dedup_bands", "dedup_lines", "dedup_edges", "duplicates"):
             con.execute(f"DELETE FROM {table}")
         con.execute("UPDATE articles SET cluster_id = id")
@@ -92,12 +96,13 @@ class Deduplicator:
             self._place(con, chunk, rows)
         return con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
 
-    def refresh(self, con, ids: Sequence[int]) -> int:
+    def refresh(self, archive: Archive, ids: Sequence[int]) -> int:
         """Re-evaluate articles whose text changed: re-index them and re-place their groups.
 
         Members of their former groups are placed again too, since a changed text may have
         been what held them together. Returns how many re-placed articles joined a group.
         """
+        con = archive.con
         if not ids:
             return 0
         members = [

@@ -1,11 +1,11 @@
 """Per-site boilerplate learning: blocks that repeat across articles of one source are removed.
 
 Single-page rules cannot know that "Latest news" with today's headlines, a newsletter box or a
-standard disclaimer appears on every page of a site; the archive can. Runs in the main process
-(the writer's transaction), since extraction workers have no database access:
-``learn`` records each block (line) of each article, ``apply`` removes the blocks that the
-archive has seen in at least ``min_articles`` different articles of the same source (prose
-sentences also in at least ``prose_share`` of them: sites reuse background sentences).
+standard disclaimer appears on every page of a site; the archive can. Runs in the writer's
+transaction, since extraction workers have no database access: ``apply`` records each block
+(line) of each article in ``site_blocks`` and removes the blocks that the archive has seen in
+at least ``min_articles`` different articles of the same source (prose sentences also in at
+least ``prose_share`` of them: sites reuse background sentences).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
-import pyarrow as pa
-
 from archive.models import Article
+from archive.store import Archive
+from archive.store.siteblocks import BlockSeen
 from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def block_hash(line: str) -> str:
 
 
 class SiteBoilerplate:
-    """Learns and removes repeated blocks per source, inside the caller's transaction."""
+    """Learns and removes repeated blocks per source, inside the writer's transaction."""
 
     def __init__(self, params: SiteBlockParams | None = None):
         self.params = params or SiteBlockParams()
@@ -64,83 +64,43 @@ class SiteBoilerplate:
             if p.min_chars <= len(line.strip()) <= p.max_chars
         }
 
-    def learn(self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None) -> None:
-        """Record which blocks occur in which article (by text hash) of which source."""
-        rows: dict[str, list] = {"source": [], "block_hash": [], "text_hash": [], "sample": []}
-        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
-            for digest, line in found.items():
-                rows["source"].append(article.source)
-                rows["block_hash"].append(digest)
-                rows["text_hash"].append(article.text_hash)
-                rows["sample"].append(line[:200])
-        if not rows["source"]:
-            return
-        con.register("_site_blocks_batch", pa.table(rows))
-        try:
-            con.execute(
-                "INSERT OR IGNORE INTO site_blocks SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch"
-            )
-        finally:
-            con.unregister("_site_blocks_batch")
-
-    def repeated(
-        self, con, articles: Sequence[Article], blocks: Sequence[dict[str, str]] | None = None
-    ) -> dict[tuple[str, str], float]:
-        """(source, block_hash) -> share of the source's articles that contain the block, for the
-        articles' blocks seen in at least ``min_articles`` different articles."""
-        pairs = {"source": [], "block_hash": []}
-        for article, found in zip(articles, blocks or [self.blocks(a) for a in articles]):
-            for digest in found:
-                pairs["source"].append(article.source)
-                pairs["block_hash"].append(digest)
-        if not pairs["source"]:
-            return {}
-        con.register("_site_blocks_query", pa.table(pairs))
-        try:
-            rows = con.execute(
-                """
-                WITH q AS (SELECT DISTINCT source, block_hash FROM _site_blocks_query),
-                     sizes AS (SELECT source, count(DISTINCT text_hash) AS articles FROM site_blocks
-                               WHERE source IN (SELECT source FROM q) GROUP BY source)
-                SELECT s.source, s.block_hash, count(*) / any_value(sizes.articles) FROM site_blocks s
-                JOIN q USING (source, block_hash) JOIN sizes USING (source)
-                GROUP BY s.source, s.block_hash HAVING count(*) >= ?
-                """,
-                [self.params.min_articles],
-            ).fetchall()
-        finally:
-            con.unregister("_site_blocks_query")
-        return {(source, digest): share for source, digest, share in rows}
-
-    def apply(self, con, articles: Sequence[Article]) -> int:
-        """Learn from ``articles``, then strip their repeated blocks in place; return how many changed."""
-        blocks = [self.blocks(article) for article in articles]
-        self.learn(con, articles, blocks)
-        repeated = self.repeated(con, articles, blocks)
+    def apply(self, archive: Archive, articles: Sequence[tuple[int, Article]]) -> int:
+        """Learn from ``(article id, article)`` pairs as extracted, then strip their repeated blocks
+        in place; return how many changed. An article learned from before is learned again."""
+        blocks = [self.blocks(article) for _, article in articles]
+        archive.site_blocks.learn(
+            [
+                BlockSeen(article.source, digest, article.text_hash, line[:200], article_id)
+                for (article_id, article), found in zip(articles, blocks)
+                for digest, line in found.items()
+            ]
+        )
+        asked = sorted({(article.source, digest) for (_, article), found in zip(articles, blocks) for digest in found})
+        repeated = archive.site_blocks.shares(asked, self.params.min_articles)
         changed = 0
-        for article, found in zip(articles, blocks):
+        for (_, article), found in zip(articles, blocks):
             drop = set()
             for digest, line in found.items():
                 share = repeated.get((article.source, digest))
                 if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
                     drop.add(digest)
-            if not drop:
-                continue
-            p = self.params
-            lines = article.text.splitlines()
-            keep = [
-                line
-                for line in lines
-                if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
-            ]
-            removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
-            if removed_chars > self.params.max_removed_share * max(1, len(article.text)):
-                LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)
-                continue
-            article.text = "\n".join(keep)
-            article.text_hash = text_hash(article.text)
-            removed = article.meta.setdefault("removed_blocks", {})
-            removed["site-boilerplate"] = len(lines) - len(keep)
-            article.meta["site_blocks_params"] = self.params.fingerprint()  # which settings removed them
-            changed += 1
+            if drop and self._strip(article, drop):
+                changed += 1
         return changed
+
+    def _strip(self, article: Article, drop: set[str]) -> bool:
+        p = self.params
+        lines = article.text.splitlines()
+        keep = [
+            line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
+        ]
+        removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
+        if removed_chars > p.max_removed_share * max(1, len(article.text)):
+            LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)
+            return False
+        article.text = "\n".join(keep)
+        article.text_hash = text_hash(article.text)
+        removed = article.meta.setdefault("removed_blocks", {})
+        removed["site-boilerplate"] = len(lines) - len(keep)
+        article.meta["site_blocks_params"] = p.fingerprint()  # which settings removed them
+        return True

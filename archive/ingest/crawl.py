@@ -131,12 +131,7 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
             LOGGER.warning("cannot read the crawl's results yet: %s", exc)
             return summary
         with archive:
-            ids = sorted(run_ids)
-            row = archive.con.execute(
-                "SELECT sum(archived), sum(duplicates) FROM runs WHERE id IN (SELECT unnest(?))", [ids]
-            ).fetchone()
-            summary.archived, summary.duplicates = int(row[0] or 0), int(row[1] or 0)
-            summary.rejections = archive.con.execute(
-                "SELECT input, reason FROM rejections WHERE run_id IN (SELECT unnest(?))", [ids]
-            ).fetchall()
+            totals = archive.runs.totals(sorted(run_ids))
+        summary.archived, summary.duplicates = totals.archived, totals.duplicates
+        summary.rejections = [(r.input, r.reason) for r in totals.rejections]
     return summary

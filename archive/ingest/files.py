@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 
 from archive.ingest.pool import ExtractorPool
 from archive.ingest.writer import ArchiveWriter, WriteStats
@@ -26,12 +25,11 @@ def ingest(
 ) -> WriteStats:
     """Archive every document under ``paths``; re-running it adds nothing."""
     paths = list(paths)
-    writer = BackgroundWriter(archive, batch_size=batch_size)
-    run_id = archive.start_run("ingest " + " ".join(paths))
-    reader = archive.con.cursor()  # the writer thread owns archive.con
+    writer = ArchiveWriter(archive, command="ingest " + " ".join(paths), batch_size=batch_size)
+    reader = archive.cursor()  # the writer thread owns archive's own connection
     try:
         with ExtractorPool(workers) as pool:
-            for raw, result in pool.map(_new_documents(archive, reader, load(paths), writer)):
+            for raw, result in pool.map(_new_documents(reader, load(paths), writer)):
                 if isinstance(result, Rejection):
                     writer.reject(result)
                 else:
@@ -42,53 +40,21 @@ def ingest(
         # Also on Ctrl-C or an error: what was extracted is committed, the run is recorded.
         writer.close()
         reader.close()
-        stats = writer.stats
-        archive.finish_run(run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
     return writer.stats
 
 
-class BackgroundWriter(ArchiveWriter):
-    """An ArchiveWriter that commits each batch on a thread, so extraction goes on meanwhile."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="archive-writer")
-        self._writing: Future | None = None
-
-    def flush(self) -> None:
-        """Hand the pending batch to the thread, once the previous batch is committed."""
-        self.join()
-        if self._pending:
-            batch, self._pending = self._pending, []
-            self._writing = self._thread.submit(self._write, batch)
-
-    def join(self) -> None:
-        """Wait for the batch being written; re-raise its error."""
-        if self._writing is not None:
-            writing, self._writing = self._writing, None
-            writing.result()
-
-    def close(self) -> None:
-        try:
-            self.flush()
-            self.join()
-        finally:
-            self._thread.shutdown()
-
-
 def _new_documents(
-    archive: Archive, reader, items: Iterator[RawDocument | Rejection], writer: ArchiveWriter
+    reader: Archive, items: Iterator[RawDocument | Rejection], writer: ArchiveWriter
 ) -> Iterator[RawDocument]:
     """Documents whose URL is neither archived nor seen earlier in this run; rejections go to the writer."""
     seen: set[str] = set()
     chunk: list[RawDocument] = []
 
     def fresh() -> Iterator[RawDocument]:
-        known = archive.known_urls((raw.url for raw in chunk), cursor=reader)
+        known = reader.articles.known_urls(raw.url for raw in chunk)
         for raw in chunk:
             if raw.url in known or raw.url in seen:
-                writer.stats.read += 1
-                writer.stats.skipped += 1
+                writer.skip()
                 continue
             seen.add(raw.url)
             yield raw

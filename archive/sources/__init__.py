@@ -14,12 +14,12 @@ import os
 import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from archive.models import RawDocument, Rejection
+from archive.urls import host_of
 
 LOGGER = logging.getLogger(__name__)
 
@@ -35,10 +35,6 @@ def file_kind(path: Path) -> str | None:
     """The loader's name for a file's format (txt, html, warc, jsonl), from its suffixes."""
     name = path.name.lower().removesuffix(".gz")
     return _KINDS.get(os.path.splitext(name)[1])
-
-
-def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").removeprefix("www.")
 
 
 def expand(paths: Iterable[str]) -> Iterator[Path | Rejection]:

@@ -47,7 +47,7 @@ def test_pipelines_without_scrapy_archive_once_and_remember_fetched_urls(tmp_pat
     with Archive(db) as archive:
         assert archive.con.execute("SELECT url, author FROM articles").fetchall() == [(BASE + TRAM.path, TRAM.author)]
         assert archive.con.execute("SELECT archived FROM runs ORDER BY id").fetchall() == [(1,), (0,)]
-        seen = ArchiveSeenUrls(archive.con.cursor())
+        seen = ArchiveSeenUrls(archive.cursor())
         assert seen.seen([BASE + "/short/1", BASE + TRAM.path, BASE + "/new"]) == {BASE + "/short/1", BASE + TRAM.path}
 
 

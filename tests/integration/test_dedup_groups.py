@@ -144,7 +144,7 @@ def test_archive_built_with_other_parameters_is_refused_until_rebuilt(db):
         with pytest.raises(ConfigMismatch, match="dedup --rebuild"):
             ArchiveWriter(archive, deduplicator=other)
         archive.con.execute("BEGIN TRANSACTION")
-        assert other.rebuild(archive.con) == 1
+        assert other.rebuild(archive) == 1
         archive.con.execute("COMMIT")
         write(archive, pair("rewrite", REWRITE, day(3)), deduplicator=other)
         with pytest.raises(ConfigMismatch):
@@ -157,7 +157,7 @@ def test_rebuild_reproduces_the_groups(db):
         write(archive, *(pair(n, p, d) for n, p, d in STORY))
         before = groups(archive)
         archive.con.execute("BEGIN TRANSACTION")
-        assert Deduplicator().rebuild(archive.con) == 4
+        assert Deduplicator().rebuild(archive) == 4
         archive.con.execute("COMMIT")
         assert groups(archive) == before
 
@@ -173,7 +173,7 @@ def test_refresh_regroups_an_article_whose_text_changed(db):
         changed = archive.con.execute("SELECT id FROM articles WHERE source = 'syndicated.example'").fetchone()[0]
         archive.con.execute("BEGIN TRANSACTION")
         archive.con.execute("UPDATE articles SET text = ? WHERE id = ?", [text(UNRELATED[:3]), changed])
-        Deduplicator().refresh(archive.con, [changed])
+        Deduplicator().refresh(archive, [changed])
         archive.con.execute("COMMIT")
         found = groups(archive)
     assert found["syndicated"] == ("unrelated", "near")

@@ -1,0 +1,79 @@
+"""Per-source block occurrences (``site_blocks``): which lines each archived article of a source has."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import duckdb
+import pyarrow as pa
+
+_ROWS = pa.schema(
+    [
+        ("source", pa.string()),
+        ("block_hash", pa.string()),
+        ("text_hash", pa.string()),
+        ("sample", pa.string()),
+        ("article_id", pa.int64()),
+    ]
+)
+
+
+@dataclass(frozen=True)
+class BlockSeen:
+    """One block (line) of one article of a source, as extracted (before any block was removed)."""
+
+    source: str
+    block_hash: str
+    text_hash: str  # of the article's extracted text: exact copies count once
+    sample: str
+    article_id: int
+
+
+class SiteBlocks:
+    """The ``site_blocks`` table: learning rows in, per-source block shares out."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    def learn(self, rows: Sequence[BlockSeen]) -> None:
+        """Record block occurrences; an article already learned from is learned again (reextract)."""
+        if not rows:
+            return
+        self.forget(sorted({row.article_id for row in rows}))
+        columns = {name: [getattr(row, name) for row in rows] for name in _ROWS.names}
+        self.con.register("_site_blocks_batch", pa.table(columns, schema=_ROWS))
+        try:
+            self.con.execute(
+                """INSERT OR IGNORE INTO site_blocks (source, block_hash, text_hash, sample, article_id)
+                   SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch"""
+            )
+        finally:
+            self.con.unregister("_site_blocks_batch")
+
+    def forget(self, article_ids: Sequence[int]) -> None:
+        if article_ids:
+            self.con.execute("DELETE FROM site_blocks WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
+
+    def shares(self, blocks: Sequence[tuple[str, str]], min_articles: int) -> dict[tuple[str, str], float]:
+        """(source, block_hash) -> share of the source's articles containing the block, for the
+        given blocks seen in at least ``min_articles`` different articles of their source."""
+        if not blocks:
+            return {}
+        probe = pa.table({"source": [s for s, _ in blocks], "block_hash": [h for _, h in blocks]})
+        self.con.register("_site_blocks_query", probe)
+        try:
+            rows = self.con.execute(
+                """
+                WITH q AS (SELECT DISTINCT source, block_hash FROM _site_blocks_query),
+                     sizes AS (SELECT source, count(DISTINCT text_hash) AS articles FROM site_blocks
+                               WHERE source IN (SELECT source FROM q) GROUP BY source)
+                SELECT s.source, s.block_hash, count(*) / any_value(sizes.articles) FROM site_blocks s
+                JOIN q USING (source, block_hash) JOIN sizes USING (source)
+                GROUP BY s.source, s.block_hash HAVING count(*) >= ?
+                """,
+                [min_articles],
+            ).fetchall()
+        finally:
+            self.con.unregister("_site_blocks_query")
+        return {(source, digest): float(share) for source, digest, share in rows}

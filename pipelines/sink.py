@@ -30,7 +30,9 @@ class ArchiveSink(Protocol):
     """
 
     run_id: int | None
-    error: BaseException | None
+
+    @property
+    def error(self) -> BaseException | None: ...
 
     @classmethod
     def open(cls, db: str, batch_size: int, flush_seconds: float, command: str) -> ArchiveSink: ...

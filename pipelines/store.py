@@ -31,7 +31,7 @@ class ArchivePipeline:
         stats=None,
         crawler=None,
         command: str = "crawl",
-        sink_class: type = ThreadedArchiveSink,
+        sink_class: type[ArchiveSink] = ThreadedArchiveSink,
     ):
         self.db = str(db or default_path())
         self.sink_class = sink_class
@@ -116,7 +116,7 @@ class ArchivePipeline:
         if self._failed:
             return
         self._failed = True
-        LOGGER.error("stopping the crawl: the archive writer failed (%s)", self.sink.error)
+        LOGGER.error("stopping the crawl: the archive writer failed (%s)", self.sink.error if self.sink else None)
         engine = getattr(self.crawler, "engine", None)
         if engine is None:
             return

@@ -13,6 +13,7 @@ import queue
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -33,7 +34,7 @@ class WarcRecorder:
         self.rotate_bytes = rotate_bytes
         self.records = 0
         self.files: list[Path] = []
-        self._handle = None
+        self._handle: BinaryIO | None = None
         self._writer: WARCWriter | None = None
         self._queue: queue.Queue = queue.Queue(maxsize=256)
         self._thread = threading.Thread(target=self._loop, name="warc-writer", daemon=True)
@@ -69,8 +70,8 @@ class WarcRecorder:
         LOGGER.info("wrote %s WARC records to %s", self.records, ", ".join(map(str, self.files)) or self.directory)
 
     def _write(self, url, status, reason, headers, body, fetched_at) -> None:
-        if self._handle is None or self._handle.tell() >= self.rotate_bytes:
-            self._open()
+        if self._writer is None or self._handle is None or self._handle.tell() >= self.rotate_bytes:
+            self._writer = self._open()
         kept = [(name, value) for name, value in headers if name.lower() not in _HOP_HEADERS]
         kept.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol="HTTP/1.1")
@@ -85,11 +86,11 @@ class WarcRecorder:
         self._writer.write_record(record)
         self.records += 1
 
-    def _open(self) -> None:
+    def _open(self) -> WARCWriter:
         if self._handle is not None:
             self._handle.close()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
         path = self.directory / f"newsarchive-{stamp}-{os.getpid()}-{len(self.files)}.warc.gz"
         self._handle = open(path, "wb")  # noqa: SIM115 (kept open across records; closed in _open and _loop)
-        self._writer = WARCWriter(self._handle, gzip=True)
         self.files.append(path)
+        return WARCWriter(self._handle, gzip=True)

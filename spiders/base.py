@@ -61,13 +61,13 @@ def iso_date(value: str | None) -> str | None:
 
 
 def mime_type(response: Response) -> str:
-    return response.headers.get("Content-Type", b"").decode("latin-1").split(";")[0].strip().lower()
+    return (response.headers.get("Content-Type") or b"").decode("latin-1").split(";")[0].strip().lower()
 
 
 def declared_charset(response: TextResponse) -> str:
     """The charset the server declared, as declared (Scrapy reports ISO-8859-1 as cp1252);
     else what Scrapy found in the page (<meta charset>, BOM) or guessed."""
-    content_type = response.headers.get("Content-Type", b"").decode("latin-1")
+    content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
     match = _CHARSET.search(content_type)
     return match.group(1).lower() if match else response.encoding
 
@@ -106,7 +106,9 @@ class ArticleSpider(scrapy.Spider):
         if not isinstance(response, TextResponse) or (mime and mime not in HTML_TYPES):
             self.count_drop(f"not HTML ({mime or 'binary'})", response.url)
             return None
-        first_url = (response.meta.get("redirect_urls") or [response.request.url])[0]
+        first_url = (
+            response.meta.get("redirect_urls") or [response.request.url if response.request else response.url]
+        )[0]
         hints = dict(response.meta.get("hints") or {})
         hints.update(
             fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),

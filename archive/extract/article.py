@@ -13,9 +13,12 @@ import html as html_lib
 import logging
 import re
 from collections import Counter
+from collections.abc import Container
+from typing import Any, cast
 
 import trafilatura
-from trafilatura.settings import use_config
+from lxml import etree
+from trafilatura.settings import Document, use_config
 from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
@@ -82,7 +85,7 @@ def extract(raw: RawDocument) -> Article:
             "no article text found" if not body else f"article text too short ({len(body)} characters)"
         )
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
-    meta = {"removed_blocks": dict(removed)} if removed else {}
+    meta: dict[str, Any] = {"removed_blocks": dict(removed)} if removed else {}
     if md.rejected:
         meta["rejected"] = md.rejected
     authors = v.get("authors") or []
@@ -122,19 +125,15 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         raise ExtractionError("not an HTML document")
     link_texts = LinkTexts(tree)
     url = None if raw.url.startswith("file:") else raw.url
-    options = dict(url=url, include_comments=False, with_metadata=False, config=_CONFIG)
     # Precision mode without trafilatura's readability/jusText comparison: as good on news pages
     # and a third faster. Pages where it finds next to nothing get second opinions.
-    document = trafilatura.bare_extraction(tree, favor_precision=True, fast=True, **options)
+    document = _trafilatura(tree, url, favor_precision=True, fast=True)
     text_source = "trafilatura"
-    for label, kwargs, factor in (
-        ("trafilatura-fallbacks", {"favor_precision": True}, 1.2),
-        ("trafilatura-default", {}, 3),
-    ):
+    for label, favor_precision, factor in (("trafilatura-fallbacks", True, 1.2), ("trafilatura-default", False, 3)):
         found = len((document.text if document else None) or "")
         if found >= SHORT_TEXT_CHARS:
             break
-        second = trafilatura.bare_extraction(tree, **kwargs, **options)
+        second = _trafilatura(tree, url, favor_precision=favor_precision, fast=False)
         if second is not None and len(second.text or "") > factor * found:
             document, text_source = second, label
     if document is not None and document.body is not None:
@@ -143,7 +142,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         if recover_embeds(tree, document.body):
             text_source += "+embeds"
     md = gather(raw.url, raw.hints, tree)
-    body, removed = "", Counter()
+    body, removed = "", Counter[str]()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)
         clean_blocks(blocks, md.title_candidates, link_texts)
@@ -151,9 +150,10 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
             if block.removed:
                 if block.removed != "empty":
                     removed[block.removed] += 1
-                parent = block.ref.getparent()
+                element = cast(etree._Element, block.ref)
+                parent = element.getparent()
                 if parent is not None:
-                    parent.remove(block.ref)
+                    parent.remove(element)
         body = xmltotxt(document.body, False).strip()
     ld_body = _jsonld_body(tree, body)  # after gather: htmldate may prune the tree
     if ld_body:  # structured data carries boilerplate too ("Read more: ...")
@@ -162,13 +162,23 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     return body, md, removed, text_source
 
 
-class LinkTexts:
+def _trafilatura(tree: etree._Element, url: str | None, favor_precision: bool, fast: bool) -> Document | None:
+    """trafilatura's body (no metadata: ours is gathered apart, with provenance), comments off."""
+    document = trafilatura.bare_extraction(
+        tree, url=url, favor_precision=favor_precision, fast=fast, include_comments=False, with_metadata=False,
+        config=_CONFIG,
+    )  # fmt: skip
+    return document if isinstance(document, Document) else None
+
+
+class LinkTexts(Container[str]):
     """The page's link texts, normalised, collected on first use (many pages never ask)."""
 
-    def __init__(self, tree):
-        self._tree, self._texts = tree, None
+    def __init__(self, tree: etree._Element):
+        self._tree = tree
+        self._texts: set[str] | None = None
 
-    def __contains__(self, text: str) -> bool:
+    def __contains__(self, text: object) -> bool:
         if self._texts is None:
             self._texts = {normalise_link_text(a.text_content()) for a in self._tree.iter("a")}
         return text in self._texts
@@ -176,7 +186,8 @@ class LinkTexts:
 
 def _body_blocks(body) -> list[Block]:
     """Top-level blocks of trafilatura's output tree; list items one block each."""
-    blocks, group = [], 0
+    blocks: list[Block] = []
+    group = 0
     for element in body:
         if element.tag == "list":
             group += 1
@@ -201,8 +212,8 @@ def _jsonld_body(tree, extracted: str) -> str | None:
     only when (1) nearly all of it appears in the visible page, (2) it contains most of what
     trafilatura extracted, and (3) it is longer, i.e. trafilatura missed paragraphs.
     """
-    candidates = [o.get("articleBody") for o in jsonld_objects(tree)]
-    candidates = [c for c in candidates if isinstance(c, str) and len(c) >= MIN_TEXT_CHARS]
+    found = [o.get("articleBody") for o in jsonld_objects(tree)]
+    candidates = [c for c in found if isinstance(c, str) and len(c) >= MIN_TEXT_CHARS]
     if not candidates:
         return None
     body = max(candidates, key=len)

@@ -18,6 +18,7 @@ URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3
 
 def parse_date(value) -> datetime | None:
     """ISO-8601 and its common variants; naive values are taken as UTC."""
+    parsed: datetime | None
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str) and value.strip():

@@ -7,7 +7,6 @@ imported here: archive/ stays a library that knows nothing of Scrapy components.
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -61,10 +60,12 @@ def project_settings(
     db: str, overrides: dict[str, str] | None = None, warc_dir: str | None = None, command: str | None = None
 ):
     """The project's Scrapy settings with the archive path and ``-s`` style overrides applied."""
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", SETTINGS_MODULE)
-    from scrapy.utils.project import get_project_settings
+    from scrapy.settings import Settings
 
-    settings = get_project_settings()
+    # The settings module by name, not through $SCRAPY_SETTINGS_MODULE: a library call leaves
+    # the process environment alone.
+    settings = Settings()
+    settings.setmodule(SETTINGS_MODULE, priority="project")
     settings.set("NEWSARCHIVE_DB", str(db), priority="cmdline")
     if warc_dir:
         settings.set("NEWSARCHIVE_WARC_DIR", str(warc_dir), priority="cmdline")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 from importlib import resources
 
+import duckdb
+
 LOGGER = logging.getLogger(__name__)
 
 
@@ -20,7 +22,7 @@ def available() -> list[tuple[str, str]]:
     return [(name, files.joinpath(name).read_text(encoding="utf-8")) for name in names]
 
 
-def pending(con) -> list[tuple[str, str]]:
+def pending(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name VARCHAR PRIMARY KEY, applied_at TIMESTAMPTZ DEFAULT now())"
     )
@@ -28,7 +30,7 @@ def pending(con) -> list[tuple[str, str]]:
     return [(name, sql) for name, sql in available() if name not in done]
 
 
-def migrate(con) -> list[str]:
+def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Apply pending migrations, each in its own transaction; return their names."""
     applied = []
     for name, sql in pending(con):

@@ -66,7 +66,7 @@ class SiteBoilerplate:
 
     def apply(self, archive: Archive, articles: Sequence[tuple[int, Article]]) -> int:
         """Learn from ``(article id, article)`` pairs as extracted, then strip their repeated blocks
-        in place; return how many changed. An article learned from before is learned again."""
+        in place; return how many changed."""
         blocks = [self.blocks(article) for _, article in articles]
         archive.site_blocks.learn(
             [

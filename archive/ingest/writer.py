@@ -217,6 +217,7 @@ class ArchiveWriter:
 
     def _replace(self, batch: list[tuple[int, Article]]) -> None:
         archive = self.archive
+        archive.site_blocks.forget([article_id for article_id, _ in batch])  # learned again from the new extraction
         self.site_boilerplate.apply(archive, batch)
         stored = archive.articles.extracted([article_id for article_id, _ in batch])
         changed: list[tuple[int, Article]] = []

@@ -37,10 +37,9 @@ class SiteBlocks:
         self.con = con
 
     def learn(self, rows: Sequence[BlockSeen]) -> None:
-        """Record block occurrences; an article already learned from is learned again (reextract)."""
+        """Record block occurrences (``forget`` an article's rows first to learn it again)."""
         if not rows:
             return
-        self.forget(sorted({row.article_id for row in rows}))
         columns = {name: [getattr(row, name) for row in rows] for name in _ROWS.names}
         self.con.register("_site_blocks_batch", pa.table(columns, schema=_ROWS))
         try:
@@ -52,6 +51,7 @@ class SiteBlocks:
             self.con.unregister("_site_blocks_batch")
 
     def forget(self, article_ids: Sequence[int]) -> None:
+        """Drop what was learned from these articles (before their new extraction is learned)."""
         if article_ids:
             self.con.execute("DELETE FROM site_blocks WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
 

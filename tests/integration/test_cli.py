@@ -6,7 +6,10 @@ import sys
 
 import duckdb
 import pyarrow.parquet as pq
+from click.testing import CliRunner
 from conftest import article_html, article_text, warc_bytes, write
+
+from archive.cli import cli
 
 
 def make_inputs(root):
@@ -96,10 +99,22 @@ def test_bad_inputs_exit_1_and_good_ones_are_archived_once(tmp_path, run_cli, db
     assert con.execute("SELECT count(*) FROM rejections").fetchone()[0] == 4
 
 
-def test_parallel_workers_archive_the_same(tmp_path, run_cli, db):
-    make_inputs(tmp_path)
-    result = run_cli("ingest", "--workers", "2", str(tmp_path))
-    assert "archived 4 new" in result.output
+def test_parallel_workers_archive_the_same_as_one(tmp_path, run_cli):
+    inputs = make_inputs(tmp_path / "inputs")
+    archived = []
+    for workers in ("1", "2"):
+        db = tmp_path / f"workers-{workers}.duckdb"
+        result = CliRunner().invoke(cli, ["--db", str(db), "ingest", "-q", "--workers", workers, str(inputs)])
+        assert result.exit_code == 0, result.output
+        con = duckdb.connect(str(db), read_only=True)
+        archived.append(
+            con.execute(
+                """SELECT a.url, a.title, a.text, a.published, r.url AS group_of, d.kind FROM articles a
+                   JOIN articles r ON r.id = a.cluster_id LEFT JOIN duplicates d ON d.article_id = a.id ORDER BY a.url"""
+            ).fetchall()
+        )
+        con.close()
+    assert len(archived[0]) == 4 and archived[0] == archived[1]
 
 
 def test_sql_formats(tmp_path, run_cli):

@@ -17,6 +17,7 @@ import pyarrow as pa
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.models import Article, RawDocument
 from archive.store import migrations
+from archive.store.rejections import RejectionLog
 
 LOGGER = logging.getLogger(__name__)
 
@@ -205,8 +206,5 @@ class Archive:
             "UPDATE runs SET finished_at = now(), read = ?, archived = ?, duplicates = ?, rejected = ? WHERE id = ?",
             [read, archived, duplicates, len(rejections), run_id],
         )
-        if rejections:
-            self.con.executemany(
-                "INSERT INTO rejections VALUES (?, ?, ?)", [[run_id, r.input, r.reason] for r in rejections]
-            )
+        RejectionLog(self.con).record(run_id, rejections)
         self.con.execute("COMMIT")

@@ -2,7 +2,7 @@
 
 The folder (built fresh in a temporary directory, deterministic):
   - good: N real pages of the Zyte extraction benchmark (../shared/eval/extraction/html, a test
-    set), one of them inflated to ~6 MB with what makes real pages big (inline JSON app state,
+    set), one of them inflated to ~4.4 MB with what makes real pages big (inline JSON app state,
     styles, SVG icons, a base64 image), one with two stray NUL bytes and two control characters,
     a .txt article, two good lines in a .jsonl, a .warc.gz with good records;
   - junk: a 5 MB page of 430,000 tiny elements;

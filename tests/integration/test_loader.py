@@ -156,4 +156,3 @@ def test_binary_is_judged_by_the_share_of_control_bytes(tmp_path):
         "image.html": "binary content, not HTML",
         "mostly-text.html": "binary content, not HTML",
     }
-

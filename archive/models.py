@@ -54,6 +54,9 @@ class Rejection:
 
     input: str  # path, path:line, or URL
     reason: str
+    digest: str | None = None  # of the document extraction refused: unchanged, it is not extracted again
+    earlier: bool = False  # rejected by an earlier run with the same digest, so not extracted this time
 
     def __str__(self) -> str:
-        return f"{self.input}: {self.reason}"
+        again = " (unchanged since an earlier run; not extracted again)" if self.earlier else ""
+        return f"{self.input}: {self.reason}{again}"

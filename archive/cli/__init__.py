@@ -65,8 +65,13 @@ def cli(ctx, db, verbose):
     "--batch-size", type=click.IntRange(min=1), default=200, show_default=True, help="Articles per transaction."
 )
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no duplicate listing.")
+@click.option(
+    "--retry-rejected",
+    is_flag=True,
+    help="Extract again documents an earlier run rejected (by default they are skipped while unchanged).",
+)
 @click.pass_context
-def ingest(ctx, paths, workers, batch_size, quiet):
+def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
     """Archive local files: .txt, .html/.htm, .warc/.warc.gz, .jsonl (each also gzipped).
 
     PATHS are files, folders (read recursively) or globs. Exit status 0 when every
@@ -82,7 +87,14 @@ def ingest(ctx, paths, workers, batch_size, quiet):
     with Archive(ctx.obj["db"]) as archive:
         try:
             with progress_bar(enabled=not quiet) as update:
-                stats = run_ingest(archive, paths, workers=workers, batch_size=batch_size, on_document=update)
+                stats = run_ingest(
+                    archive,
+                    paths,
+                    workers=workers,
+                    batch_size=batch_size,
+                    on_document=update,
+                    retry_rejected=retry_rejected,
+                )
         except KeyboardInterrupt:
             # ingest() has committed what was extracted before the interrupt.
             click.echo(

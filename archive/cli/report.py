@@ -45,9 +45,11 @@ def progress_bar(enabled: bool = True) -> Iterator[Callable[[WriteStats], None]]
 
 
 def summary_line(stats: WriteStats) -> str:
+    earlier = sum(1 for r in stats.rejections if r.earlier)
+    again = f" ({earlier} unchanged since an earlier run, not extracted again: --retry-rejected)" if earlier else ""
     return (
         f"read {stats.read}, archived {stats.archived} new, {stats.duplicates} of them duplicates, "
-        f"{stats.skipped} already archived, rejected {len(stats.rejections)}"
+        f"{stats.skipped} already archived, rejected {len(stats.rejections)}{again}"
     )
 
 

@@ -9,6 +9,7 @@ document (headline, paragraphs, lists) and go through the same rules.
 
 from __future__ import annotations
 
+import codecs
 import html as html_lib
 import logging
 import re
@@ -27,6 +28,7 @@ from archive.extract import plaintext
 from archive.extract.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.extract.chunks import recover_chunks, recover_embeds
 from archive.extract.metadata import Metadata, gather, jsonld_objects
+from archive.extract.rawhtml import bounded, drop_controls
 from archive.models import Article, RawDocument
 from archive.textnorm import text_hash
 
@@ -58,24 +60,58 @@ def decode(body: bytes, declared: str | None = None) -> tuple[str, str]:
     claims = [c for c in (declared, meta.group(1).decode("ascii", "replace") if meta else None) if c]
     sample = body if len(body) < 20000 else body[:10000] + body[-10000:]
     best = from_bytes(sample).best()
-    detected = body.decode(best.encoding, errors="replace") if best else None
+    detected = _decode_as(body, best.encoding, lenient=True) if best else None
+    plausible = {_browser_codec(name) for name in best.could_be_from_charset} if best else set()
     for claim in claims:
-        try:
-            text = body.decode(claim)
-        except (LookupError, UnicodeDecodeError):
-            continue
-        if detected is None or text == detected or claim.lower() in {best.encoding, *best.could_be_from_charset}:
+        decoded = _decode_as(body, claim)
+        if decoded is None:
+            continue  # a charset Python does not know, or bytes that are not in it
+        text, codec = decoded
+        if detected is None or text == detected[0] or codec in plausible:
             return text, "declared"  # the declaration and the bytes agree
     if detected is not None:
-        return detected, "detected"
+        return detected[0], "detected"
     return body.decode("utf-8", errors="replace"), "replaced"
+
+
+# Browsers (WHATWG Encoding) read pages labelled ISO-8859-1 or US-ASCII as windows-1252, and
+# pages so labelled use its curly quotes and dashes (0x80-0x9F), which Latin-1 makes control characters.
+_BROWSER_CODEC = {"iso8859-1": "cp1252", "ascii": "cp1252"}
+
+
+def _codec(name: str) -> str | None:
+    """One name per codec, compared as such: "latin-1", "ISO_8859-1" and "iso-8859-1" are all iso8859-1."""
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _browser_codec(name: str) -> str | None:
+    codec = _codec(name)
+    return _BROWSER_CODEC.get(codec, codec) if codec else None
+
+
+def _decode_as(body: bytes, charset: str, lenient: bool = False) -> tuple[str, str] | None:
+    """``body`` in ``charset`` read as browsers do, and the codec used; None when it cannot be.
+
+    ``lenient``: bytes the charset lacks become U+FFFD instead of failing.
+    """
+    codec = _codec(charset)
+    if codec is None:
+        return None
+    for name in dict.fromkeys((_BROWSER_CODEC.get(codec, codec), codec)):
+        try:
+            return body.decode(name), name
+        except UnicodeDecodeError:
+            continue
+    return (body.decode(codec, errors="replace"), codec) if lenient else None
 
 
 def extract(raw: RawDocument) -> Article:
     """Extract one article; raise ExtractionError when there is none."""
     text, charset_source = decode(raw.body, raw.encoding)
-    if "\x00" in text:
-        raise ExtractionError("binary content, not text")
+    text = drop_controls(text)
     if raw.content_type == "text/plain":
         body, md, removed, text_source = _extract_plain(raw, text)
     else:
@@ -120,7 +156,7 @@ def _extract_plain(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter,
 
 
 def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, str]:
-    tree = load_html(text)
+    tree = load_html(bounded(text))
     if tree is None:
         raise ExtractionError("not an HTML document")
     link_texts = LinkTexts(tree)

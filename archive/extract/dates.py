@@ -77,15 +77,37 @@ def _loose_date(text: str) -> datetime | None:
         return None
 
 
+# <meta> names, properties and itemprops of a last-modified date (article:modified_time, og:updated_time,
+# lastmod, dateModified, http-equiv last-modified, ...).
+_MODIFIED_META = re.compile(r"modif|updated|lastmod|last-mod|revision", re.I)
+
+
 def _htmldate(tree, url: str) -> str | None:
+    """htmldate's original date, from the page's published evidence only.
+
+    Asked for the original date, htmldate still answers with a modified-date <meta> when the
+    head has no published one, before it looks at the body's published evidence (<time>,
+    "Published 14 August"). Those tags are taken out of the tree while it looks (their dates are
+    the modified date's evidence, read separately) and put back after.
+    """
     from htmldate import find_date
 
+    hidden = []
+    for meta in tree.iter("meta"):
+        key = meta.get("name") or meta.get("property") or meta.get("itemprop") or meta.get("http-equiv") or ""
+        if _MODIFIED_META.search(key) and meta.getparent() is not None:
+            hidden.append((meta.getparent(), meta.getparent().index(meta), meta))
+    for parent, _, meta in hidden:
+        parent.remove(meta)
     try:
         return find_date(
             tree, extensive_search=False, original_date=True, url=url or None, outputformat="%Y-%m-%dT%H:%M:%S%z"
         )
     except Exception:  # htmldate raises on odd pages; the date is optional evidence
         return None
+    finally:
+        for parent, index, meta in reversed(hidden):
+            parent.insert(index, meta)
 
 
 def date_fields(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, meta: dict, tree) -> None:
@@ -141,7 +163,11 @@ def date_fields(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: d
 
     hint_modified = hints.get("modified") or hints.get("lastmod")
     modified_value = (
-        ld.get("dateModified") or meta.get("article:modified_time") or meta.get("og:updated_time") or hint_modified
+        ld.get("dateModified")
+        or meta.get("article:modified_time")
+        or meta.get("og:updated_time")
+        or meta.get("datemodified")
+        or hint_modified
     )
     modified = parse_date(modified_value)
     published = md.values.get("published")

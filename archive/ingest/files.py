@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 
+from archive.extract import EXTRACTOR_VERSION
 from archive.ingest.pool import ExtractorPool
 from archive.ingest.writer import ArchiveWriter, WriteStats
 from archive.models import RawDocument, Rejection
@@ -22,16 +26,21 @@ def ingest(
     workers: int | None = None,
     batch_size: int = 200,
     on_document: Callable[[WriteStats], None] | None = None,
+    retry_rejected: bool = False,
 ) -> WriteStats:
-    """Archive every document under ``paths``; re-running it adds nothing."""
+    """Archive every document under ``paths``; re-running it adds nothing.
+
+    Documents an earlier run could not extract are not extracted again while they are unchanged
+    (they are reported as rejected again), unless ``retry_rejected``.
+    """
     paths = list(paths)
     writer = ArchiveWriter(archive, command="ingest " + " ".join(paths), batch_size=batch_size)
     reader = archive.cursor()  # the writer thread owns archive's own connection
     try:
         with ExtractorPool(workers) as pool:
-            for raw, result in pool.map(_new_documents(reader, load(paths), writer)):
+            for raw, result in pool.map(_new_documents(reader, load(paths), writer, retry_rejected)):
                 if isinstance(result, Rejection):
-                    writer.reject(result)
+                    writer.reject(replace(result, digest=input_digest(raw)))
                 else:
                     writer.add(raw, result)
                 if on_document:
@@ -43,22 +52,53 @@ def ingest(
     return writer.stats
 
 
+def input_digest(raw: RawDocument) -> str:
+    """What extraction sees of a document (extractor version, type, charset, hints, bytes), hashed."""
+    digest = hashlib.blake2b(digest_size=16)
+    for part in (
+        EXTRACTOR_VERSION,
+        raw.content_type,
+        raw.encoding or "",
+        json.dumps(raw.hints, sort_keys=True, default=str),
+    ):
+        digest.update(part.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update(raw.body)
+    return digest.hexdigest()
+
+
 def _new_documents(
-    reader: Archive, items: Iterator[RawDocument | Rejection], writer: ArchiveWriter
+    reader: Archive,
+    items: Iterator[RawDocument | Rejection],
+    writer: ArchiveWriter,
+    retry_rejected: bool = False,
 ) -> Iterator[RawDocument]:
-    """Documents whose URL is neither archived nor seen earlier in this run; rejections go to the writer."""
+    """Documents to extract: URL neither archived nor seen earlier in this run, and not rejected before
+    with the same digest (unless ``retry_rejected``). Rejections, old and new, go to the writer.
+    """
     seen: set[str] = set()
     chunk: list[RawDocument] = []
 
     def fresh() -> Iterator[RawDocument]:
         known = reader.articles.known_urls(raw.url for raw in chunk)
+        todo = []
         for raw in chunk:
             if raw.url in known or raw.url in seen:
                 writer.skip()
                 continue
             seen.add(raw.url)
-            yield raw
+            todo.append(raw)
         chunk.clear()
+        if retry_rejected:
+            yield from todo
+            return
+        keyed = [(raw, input_digest(raw)) for raw in todo]
+        earlier = reader.rejections.earlier((raw.url, digest) for raw, digest in keyed)
+        for raw, digest in keyed:
+            reason = earlier.get((raw.url, digest))
+            if reason is None:
+                yield raw
+            else:
+                writer.reject(Rejection(raw.url, reason, digest=digest, earlier=True))
 
     for item in items:
         if isinstance(item, Rejection):

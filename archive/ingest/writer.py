@@ -122,7 +122,8 @@ class ArchiveWriter:
             try:
                 with self.archive.transaction():
                     s = self.stats
-                    self.archive.runs.finish(self.run_id, s.read, s.archived, s.duplicates, s.rejections)
+                    self.archive.runs.finish(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
+                    self.archive.rejections.record(self.run_id, s.rejections)
             except Exception as exc:  # the archive itself failed; the write error (if any) says more
                 LOGGER.error("could not record the run: %s", exc)
         return self.stats

@@ -1,7 +1,7 @@
 """The DuckDB archive: the only code that holds SQL.
 
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
-its tables by job: ``articles`` (articles and raw documents), ``runs`` (runs and rejections),
+its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
 ``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``dedup`` (signatures,
 band keys, groups) and ``reports`` (read-only queries for the CLI). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
@@ -22,6 +22,7 @@ from archive.errors import ArchiveError, ArchiveLocked
 from archive.store import migrations
 from archive.store.articles import Articles
 from archive.store.crawl import CrawlUrls
+from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
 from archive.store.siteblocks import SiteBlocks
@@ -61,6 +62,7 @@ class Archive:
         self.con = con
         self.articles = Articles(con)
         self.runs = Runs(con)
+        self.rejections = RejectionLog(con)
         self.site_blocks = SiteBlocks(con)
         self.crawl_urls = CrawlUrls(con)
         self.reports = Reports(con)

@@ -30,17 +30,12 @@ class Runs:
         assert row is not None
         return int(row[0])
 
-    def finish(self, run_id: int, read: int, archived: int, duplicates: int, rejections: Sequence[Rejection]) -> None:
-        """Record a run's counts and its rejections (inside the caller's transaction)."""
+    def finish(self, run_id: int, read: int, archived: int, duplicates: int, rejected: int) -> None:
+        """Record a run's counts (its rejections go to ``RejectionLog.record``)."""
         self.con.execute(
             "UPDATE runs SET finished_at = now(), read = ?, archived = ?, duplicates = ?, rejected = ? WHERE id = ?",
-            [read, archived, duplicates, len(rejections), run_id],
+            [read, archived, duplicates, rejected, run_id],
         )
-        if rejections:
-            self.con.executemany(
-                "INSERT INTO rejections (run_id, input, reason) VALUES (?, ?, ?)",
-                [[run_id, r.input, r.reason] for r in rejections],
-            )
 
     def totals(self, run_ids: Sequence[int]) -> RunTotals:
         """Archived and duplicate counts and rejections of several runs together."""

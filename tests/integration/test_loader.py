@@ -142,3 +142,17 @@ def test_not_a_warc(tmp_path):
     write(tmp_path / "fake.warc", article_text())
     docs, rejected = split(load([str(tmp_path / "fake.warc")]))
     assert docs == [] and rejected[0].reason.startswith("not a valid WARC file")
+
+
+def test_binary_is_judged_by_the_share_of_control_bytes(tmp_path):
+    page = article_html()
+    write(tmp_path / "stray.html", page.replace("<main>", "<main>\x00\x01", 1) + "\x00\x1b")  # a saved page
+    write(tmp_path / "utf16.html", page.encode("utf-16"))  # half NUL bytes, but a byte-order mark
+    write(tmp_path / "image.html", b"\x89PNG\r\n\x1a\n" + os.urandom(30_000))
+    write(tmp_path / "mostly-text.html", page.encode() + bytes(range(32)) * 200)
+    docs, rejected = split(load([str(tmp_path)]))
+    assert sorted(d.url.rsplit("/", 1)[1] for d in docs) == ["stray.html", "utf16.html"]
+    assert {os.path.basename(r.input): r.reason for r in rejected} == {
+        "image.html": "binary content, not HTML",
+        "mostly-text.html": "binary content, not HTML",
+    }

@@ -46,3 +46,23 @@ def test_http_header_charset_is_overruled_by_valid_utf8():
     body = html(RUSSIAN, "windows-1251").encode("utf-8")
     text, how = decode(body, declared="windows-1251")
     assert "Городской совет" in text and how == "utf-8"
+
+
+def test_charset_names_are_compared_as_codecs():
+    body = html(FRENCH, "ISO_8859-1").encode("latin-1")
+    for declared in ("latin-1", "iso-8859-1", "ISO_8859-1", "l1"):
+        text, how = decode(body, declared=declared)
+        assert "rénovation du théâtre" in text and how == "declared", declared
+
+
+def test_pages_labelled_latin1_are_read_as_windows_1252_like_browsers_do():
+    body = html("„Brave New Woman“ – the album … " + FRENCH, "iso-8859-1").encode("cp1252")
+    text, how = decode(body)
+    assert "„Brave New Woman“ – the album …" in text and how == "declared"
+    assert not any("\x80" <= ch <= "\x9f" for ch in text)
+
+
+def test_unknown_declared_charset_falls_back_to_detection():
+    body = html(RUSSIAN, "x-no-such-charset").encode("cp1251")
+    text, how = decode(body, declared="x-no-such-charset")
+    assert "Городской совет" in text and how == "detected"

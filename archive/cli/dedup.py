@@ -144,7 +144,7 @@ def dedup(ctx, rebuild):
         con = archive.con
         con.execute("BEGIN TRANSACTION")
         try:
-            count = deduplicator.rebuild(con)
+            count = deduplicator.rebuild(archive)
             groups = con.execute("SELECT count(DISTINCT duplicate_of) FROM duplicates").fetchone()[0]
             con.execute("COMMIT")
         except BaseException:

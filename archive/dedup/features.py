@@ -5,7 +5,6 @@ Pure functions of one text, so signatures and the verifier see the same tokens.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import zlib
@@ -87,29 +86,6 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     return np.unique(acc)
 
 
-def line_hashes(text: str, max_words: int = 1 << 30) -> list[int | None]:
-    """Signed 64-bit hashes of the normalised lines in text order; None for empty or longer lines."""
-    out: list[int | None] = []
-    for line in text.splitlines():
-        tokens = words(line)
-        if not tokens or len(tokens) > max_words:
-            out.append(None)
-            continue
-        digest = hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=8).digest()
-        out.append(int.from_bytes(digest, "little", signed=True))
-    return out
-
-
-def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
-    """The text without the lines whose hash is in ``boilerplate`` (the same object if none is)."""
-    if not boilerplate:
-        return text
-    hashes = line_hashes(text)
-    if not boilerplate.intersection(h for h in hashes if h is not None):
-        return text
-    return "\n".join(line for line, h in zip(text.splitlines(), hashes) if h not in boilerplate)
-
-
 def _sentence_tokens(text: str) -> list[list[str]]:
     """Word tokens (case kept) of each sentence."""
     return [_WORD.findall(s) for s in sentences(unicodedata.normalize("NFKC", text))]
@@ -152,14 +128,20 @@ class TextFeatures:
     n_sentences: int
 
 
+def high32(hashes: np.ndarray) -> np.ndarray:
+    """Sorted distinct high 32 bits of 64-bit hashes: datasketch's affine32 MinHash takes 32-bit input."""
+    out: np.ndarray = np.unique((hashes >> np.uint64(32)).astype(np.uint32))
+    return out
+
+
 def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes and anchor hashes of a whole text: what its MinHash signatures are built from."""
+    """Shingle and anchor hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
     folded = unicodedata.normalize("NFKC", text)
     flat = _lower(_WORD.findall(folded))
     stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
     found = _anchor_set(folded)
-    anchor_set = np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
-    return shingle_hashes(stems, shingle_size), anchor_set
+    anchor_set = mix64(token_hashes(sorted(found))) if found else np.zeros(0, dtype=np.uint64)
+    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:

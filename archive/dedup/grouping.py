@@ -65,7 +65,7 @@ class Grouper:
             candidates.containment.tolist(),
             candidates.exact.tolist(),
         ):
-            # Each pair is judged once, by the later of two pending articles.
+            # Each pair is judged once, by the later article (candidates only look back).
             if left in order and (right not in order or order[right] < order[left]):
                 by_article[left].append((estimate, exact, right))
 
@@ -77,7 +77,7 @@ class Grouper:
         for article in pending:
             best_by_group: dict[int, Edge] = {}
             tried: dict[int, int] = defaultdict(int)
-            for _estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0])):
+            for _estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0], c[2])):
                 group = find(result.group_of_new.get(other, cluster_of.get(other, other)))
                 if group in best_by_group and best_by_group[group].kind == "exact":
                     continue

@@ -81,7 +81,7 @@ def reextract(
     """Extract every archived raw document again (only ``sources`` when given); one transaction."""
     con = archive.con
     deduplicator = deduplicator or Deduplicator()
-    deduplicator.check(con)
+    deduplicator.check(archive)
     site_boilerplate = site_boilerplate or SiteBoilerplate()
     where, params = ("WHERE source IN (SELECT unnest(?))", [list(sources)]) if sources else ("", [])
     ids = [row[0] for row in con.execute(f"SELECT id FROM articles {where} ORDER BY id", params).fetchall()]
@@ -104,7 +104,7 @@ def reextract(
                 _update(con, fresh, stats, regroup_ids)
                 if on_chunk:
                     on_chunk(stats)
-        deduplicator.refresh(con, regroup_ids)
+        deduplicator.refresh(archive, regroup_ids)
         stats.duplicates = con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
         con.execute("COMMIT")
     except BaseException:

@@ -40,7 +40,7 @@ class ArchiveWriter:
         self.site_boilerplate = site_boilerplate or SiteBoilerplate()
         self.batch_size = batch_size
         self.deduplicator = deduplicator or Deduplicator()
-        self.deduplicator.check(archive.con)
+        self.deduplicator.check(archive)
         self.stats = WriteStats()
         self._pending: list[tuple[RawDocument, Article]] = []
 
@@ -66,10 +66,12 @@ class ArchiveWriter:
         con = self.archive.con
         con.execute("BEGIN TRANSACTION")
         try:
+            # Keyed by the text the worker computed it from, before site boilerplate may change
+            # that text: dedup reuses an input only for a stored text equal to its key.
+            precomputed = {a.text: a.signature_input for _, a in batch if a.signature_input is not None}
             self.site_boilerplate.apply(con, [article for _, article in batch])  # needs the archive: main process
             new_ids = self.archive.insert(batch)
-            precomputed = {a.text: a.signature_input for _, a in batch if a.signature_input is not None}
-            duplicates = self.deduplicator.assign(con, new_ids, precomputed)
+            duplicates = self.deduplicator.assign(self.archive, new_ids, precomputed)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")

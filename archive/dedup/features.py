@@ -42,7 +42,8 @@ def words(text: str) -> list[str]:
 
 
 def _stems(tokens: list[str]) -> list[str]:
-    return _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+    stems: list[str] = _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+    return stems
 
 
 def content_stems(text: str) -> list[str]:

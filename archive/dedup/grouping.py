@@ -84,6 +84,7 @@ class Grouper:
                 if tried[group] >= MAX_VERIFIED_PER_GROUP:
                     continue
                 tried[group] += 1
+                verdict: Verdict | None
                 if exact:
                     verdict = Verdict("exact", 1.0)
                 else:

@@ -113,9 +113,7 @@ class SignatureIndex:
         stored = tables.signatures(np.unique(np.concatenate([left, right])).tolist())
         li, ri = stored.rows(left), stored.rows(right)
         sigs, anchor_sigs = stored.signatures, stored.anchor_signatures
-        containment = containment_from_jaccard(
-            estimate_jaccard(sigs[li], sigs[ri]), stored.sizes[li], stored.sizes[ri]
-        )
+        containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), stored.sizes[li], stored.sizes[ri])
         anchors = estimate_jaccard(anchor_sigs[li], anchor_sigs[ri])
         # The estimate is coarse (±0.05 at 192 values): pairs it passes are checked on the
         # stored shingle sets, which is cheaper by far than reading and comparing the texts.

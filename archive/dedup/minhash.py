@@ -44,9 +44,7 @@ class Signer:
 
     def minhashes(self, sets: Sequence[np.ndarray]) -> list[LeanMinHash]:
         """One LeanMinHash per set (the form that is stored)."""
-        return [
-            LeanMinHash(m) for m in MinHash.bulk(sets, num_perm=self.num_perm, seed=self.seed, hashfunc=identity)
-        ]
+        return [LeanMinHash(m) for m in MinHash.bulk(sets, num_perm=self.num_perm, seed=self.seed, hashfunc=identity)]
 
     def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
         """One uint32 row per set; an empty set keeps datasketch's all-ones (it matches nothing in LSH)."""

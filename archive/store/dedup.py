@@ -78,7 +78,9 @@ class DedupTables:
 
     def config_row(self) -> tuple[str, object] | None:
         """(fingerprint, built_at) of the parameters the archive was built with."""
-        row = self.con.execute("SELECT fingerprint, built_at FROM dedup_config WHERE name = ?", [CONFIG_NAME]).fetchone()
+        row = self.con.execute(
+            "SELECT fingerprint, built_at FROM dedup_config WHERE name = ?", [CONFIG_NAME]
+        ).fetchone()
         return None if row is None else (str(row[0]), row[1])
 
     def record_config(self, fingerprint: str, params_json: str) -> None:

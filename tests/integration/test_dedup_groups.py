@@ -223,7 +223,10 @@ def ingest_tangle(path, batch_size, texts=None):
     archive = Archive(path)
     write(
         archive,
-        *(pair(name, (texts or {}).get(name, paragraphs), day(1 + i % 5)) for i, (name, paragraphs) in enumerate(TANGLE)),
+        *(
+            pair(name, (texts or {}).get(name, paragraphs), day(1 + i % 5))
+            for i, (name, paragraphs) in enumerate(TANGLE)
+        ),
         deduplicator=Deduplicator(CAPPED),
         batch_size=batch_size,
     )

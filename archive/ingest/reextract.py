@@ -104,8 +104,7 @@ def reextract(
                 _update(con, fresh, stats, regroup_ids)
                 if on_chunk:
                     on_chunk(stats)
-        deduplicator.refresh(archive, regroup_ids)
-        stats.duplicates = con.execute("SELECT count(*) FROM duplicates").fetchone()[0]
+        stats.duplicates = deduplicator.refresh(archive, regroup_ids)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

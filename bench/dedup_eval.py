@@ -64,13 +64,14 @@ def moved(before: dict[str, int], after: dict[str, int]) -> int:
     return sum(a[doc] != b.get(doc) for doc in a)
 
 
-def score(assignment: dict[str, int], split: str, bootstrap: int) -> dict:
+def score(assignment: dict[str, int], split: str | Path, bootstrap: int) -> dict:
     with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, newline="") as out:
         writer = csv.writer(out)
         writer.writerow(["id", "cluster"])
         writer.writerows(sorted(assignment.items()))
     scored = subprocess.run(
-        [sys.executable, str(EVAL / "score.py"), out.name, "--split", split, "--breakdown", "--json"]
+        [sys.executable, str(EVAL / "score.py"), out.name, "--breakdown", "--json"]
+        + (["--gold", str(split / "labels.csv")] if isinstance(split, Path) else ["--split", split])
         + (["--bootstrap", str(bootstrap)] if bootstrap else []),
         capture_output=True,
         text=True,
@@ -80,10 +81,12 @@ def score(assignment: dict[str, int], split: str, bootstrap: int) -> dict:
     return json.loads(scored.stdout)
 
 
-def run_split(split: str, workers: int, bootstrap: int, drift: bool) -> dict:
-    docs = [json.loads(line) for line in (EVAL / "data" / split / "docs.jsonl").open(encoding="utf-8")]
+def run_split(split: str | Path, workers: int, bootstrap: int, drift: bool) -> dict:
+    """``split``: a shared split's name, or a folder with docs.jsonl and labels.csv in that format."""
+    folder = split if isinstance(split, Path) else EVAL / "data" / split
+    docs = [json.loads(line) for line in (folder / "docs.jsonl").open(encoding="utf-8")]
     with tempfile.TemporaryDirectory() as tmp:
-        jsonl, db = Path(tmp) / f"{split}.jsonl", Path(tmp) / f"{split}.duckdb"
+        jsonl, db = Path(tmp) / "docs.jsonl", Path(tmp) / "archive.duckdb"
         with jsonl.open("w", encoding="utf-8") as out:
             for doc in docs:
                 record = {"url": f"https://{doc['source']}/{doc['id']}", "title": doc.get("title"), "text": doc["text"]}
@@ -147,12 +150,16 @@ def compact(r: dict) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", action="append", choices=["dev", "test", "onestop", "seeds"])
+    parser.add_argument(
+        "--data", action="append", type=Path, default=[], help="also a folder with docs.jsonl and labels.csv"
+    )
     parser.add_argument("--workers", type=int, default=1, help="newsarchive ingest --workers")
     parser.add_argument("--no-drift", action="store_true", help="skip dedup --rebuild and reextract")
     parser.add_argument("--full", action="store_true", help="print the scorer's whole JSON")
     parser.add_argument("--bootstrap", type=int, default=0, help="scorer bootstrap resamples for 95%% CIs")
     args = parser.parse_args()
-    for split in args.split or ["dev", "test", "onestop", "seeds"]:
+    splits: list[str | Path] = [*(args.split or ([] if args.data else ["dev", "test", "onestop", "seeds"])), *args.data]
+    for split in splits:
         if split == "seeds":
             print("seeds", json.dumps(run_seeds(args.workers)))
             continue

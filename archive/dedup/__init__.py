@@ -121,6 +121,7 @@ class Deduplicator:
         candidates = self.index.candidates(tables, pending)
         others = sorted(set(candidates.right.tolist()) - set(pending))
         cluster_of = tables.clusters(others)
+        sizes = tables.group_sizes(sorted(set(cluster_of.values())))
         # Texts are read only for articles that have candidates, and only when not cached.
         involved = set(candidates.left.tolist()) | set(candidates.right.tolist())
         features = {a: self._recent[a] for a in involved if a in self._recent}
@@ -136,7 +137,7 @@ class Deduplicator:
             return features[article]
 
         placement = Grouper(self.config, lambda a, b: self.verifier.verify(features_of(a), features_of(b))).place(
-            pending, candidates, cluster_of
+            pending, candidates, cluster_of, sizes
         )
         self._write(tables, pending, placement)
         self.last = placement

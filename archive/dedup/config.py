@@ -25,6 +25,8 @@ class DedupConfig:
     lsh_threshold: float = 0.2  # Jaccard for which datasketch picks bands x rows of the shingle signature (64x3)
     anchor_perm: int = 128  # MinHash permutations over anchors (names, numbers)
     anchor_lsh_threshold: float = 0.35  # ... of the anchor signature (32x4): rewrites keep names and numbers
+    paragraph_perm: int = 16  # MinHash permutations over whole-paragraph hashes
+    paragraph_lsh_threshold: float = 0.05  # ... one value per band (16x1): one shared paragraph suffices
     seed: int = 1  # seed of the hash permutations
     prefilter_containment: float = 0.1  # MinHash-estimated containment below which a candidate is dropped
     max_candidates: int = 16  # candidates read per article, best estimates first: bounds the cost per article
@@ -36,6 +38,7 @@ class DedupConfig:
     rewrite_containment: float = 0.15  # a rewrite must also share this much wording ...
     rewrite_anchors: float = 0.25  # ... and this share of anchors (names, figures; MinHash estimate)
     strong_similarity: float = 0.8  # an edge this strong may merge two existing groups
+    absorb_similarity: float = 0.5  # an edge this strong pulls a group of one into the article's group
 
     @property
     def bands_rows(self) -> tuple[int, int]:
@@ -45,6 +48,10 @@ class DedupConfig:
     @property
     def anchor_bands_rows(self) -> tuple[int, int]:
         return lsh_parameters(self.anchor_lsh_threshold, self.anchor_perm)
+
+    @property
+    def paragraph_bands_rows(self) -> tuple[int, int]:
+        return lsh_parameters(self.paragraph_lsh_threshold, self.paragraph_perm)
 
     @property
     def fingerprint(self) -> str:
@@ -59,6 +66,7 @@ class DedupConfig:
                 **asdict(self),
                 "bands_rows": self.bands_rows,
                 "anchor_bands_rows": self.anchor_bands_rows,
+                "paragraph_bands_rows": self.paragraph_bands_rows,
             },
             sort_keys=True,
         )

@@ -27,6 +27,7 @@ STOP_WORDS = frozenset(
 )
 
 ANCHOR_LINE_WORDS = 8  # anchors come from lines at least this long
+PARAGRAPH_STEMS = 10  # paragraphs with fewer content stems are not keys (bylines, sign-up lines, captions)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
@@ -135,14 +136,28 @@ def high32(hashes: np.ndarray) -> np.ndarray:
     return out
 
 
-def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle and anchor hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
+def paragraph_hashes(text: str) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the content stems of each paragraph (line) long enough to be prose.
+
+    A copy that keeps whole paragraphs (abridged, trimmed, a page with its navigation, another
+    extractor's output) shares some verbatim while its shingle Jaccard stays low.
+    """
+    found = []
+    for line in text.splitlines():
+        stems = content_stems(line)
+        if len(stems) >= PARAGRAPH_STEMS:
+            found.append(zlib.crc32(" ".join(stems).encode("utf-8")))
+    return np.unique(np.array(found, dtype=np.uint32))
+
+
+def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingle, anchor and paragraph hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
     folded = unicodedata.normalize("NFKC", text)
     flat = _lower(_WORD.findall(folded))
     stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
     found = _anchor_set(folded)
     anchor_set = mix64(token_hashes(sorted(found))) if found else np.zeros(0, dtype=np.uint64)
-    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set)
+    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set), paragraph_hashes(text)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:

@@ -54,9 +54,13 @@ class Grouper:
         self.config = config
         self.verify = verify
 
-    def place(self, pending: Sequence[int], candidates: Candidates, cluster_of: dict[int, int]) -> Placement:
-        """``cluster_of`` maps every already placed candidate to its current cluster id."""
+    def place(
+        self, pending: Sequence[int], candidates: Candidates, cluster_of: dict[int, int], sizes: dict[int, int]
+    ) -> Placement:
+        """``cluster_of`` maps every already placed candidate to its current cluster id, ``sizes`` those
+        clusters to their member counts."""
         result = Placement(candidates=len(candidates.left))
+        size = dict(sizes)
         order = {article: i for i, article in enumerate(pending)}
         by_article: dict[int, list[tuple[float, bool, int]]] = defaultdict(list)
         for left, right, estimate, exact in zip(
@@ -98,13 +102,21 @@ class Grouper:
                     best_by_group[group] = edge
             if not best_by_group:
                 result.group_of_new[article] = article
+                size[article] = 1
                 continue
             result.joined.add(article)
             home = max(best_by_group, key=lambda g: best_by_group[g].strength)
             result.group_of_new[article] = home
+            size[home] = size.get(home, 1) + 1
             for group, edge in best_by_group.items():
-                if group != home and (edge.kind == "exact" or edge.similarity >= self.config.strong_similarity):
+                if group == home:
+                    continue
+                # A lone article with a verified edge would have joined this group had it come
+                # later (verdicts are symmetric); two real groups need a strong copy of both.
+                alone = size.get(group, 1) == 1 and edge.similarity >= self.config.absorb_similarity
+                if alone or edge.kind == "exact" or edge.similarity >= self.config.strong_similarity:
                     result.root_of[group] = home
+                    size[home] += size.pop(group, 1)
                     LOGGER.debug("article %s merges group %s into %s", article, group, home)
         for article, group in result.group_of_new.items():
             result.group_of_new[article] = find(group)

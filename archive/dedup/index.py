@@ -23,9 +23,10 @@ from archive.store.dedup import BAND_SCHEMA, SIGNATURE_SCHEMA, DedupTables
 
 LOGGER = logging.getLogger(__name__)
 
-TEXT_CHANNEL, ANCHOR_CHANNEL = 0, 1
-# text -> (shingle_size, shingles, anchors): signature input computed where the text was extracted.
-Precomputed = Mapping[str, tuple[int, np.ndarray, np.ndarray]]
+TEXT_CHANNEL, ANCHOR_CHANNEL, PARAGRAPH_CHANNEL = 0, 1, 2
+SignatureInput = tuple[np.ndarray, np.ndarray, np.ndarray]  # shingles, anchors, paragraphs
+# text -> (shingle_size, shingles, anchors, paragraphs): signature input computed where the text was extracted.
+Precomputed = Mapping[str, tuple[int, np.ndarray, np.ndarray, np.ndarray]]
 
 
 @dataclass
@@ -45,14 +46,15 @@ class SignatureIndex:
         self.config = config
         self.text_signer = Signer(config.num_perm, config.seed)
         self.anchor_signer = Signer(config.anchor_perm, config.seed + 1)
+        self.paragraph_signer = Signer(config.paragraph_perm, config.seed + 2)
         self._added: pa.Table | None = None  # band keys of the last batch added ...
         self._added_ids: set[int] = set()  # ... and its articles
 
-    def _signature_input(self, text: str, precomputed: Precomputed | None) -> tuple[np.ndarray, np.ndarray]:
+    def _signature_input(self, text: str, precomputed: Precomputed | None) -> SignatureInput:
         # Keyed by the exact text it was computed from: reused only for a text stored as it was.
         found = precomputed.get(text) if precomputed else None
-        if found is not None and found[0] == self.config.shingle_size:
-            return found[1], found[2]
+        if found is not None and len(found) == 4 and found[0] == self.config.shingle_size:
+            return found[1], found[2], found[3]
         return signature_input(text, self.config.shingle_size)
 
     def add(self, tables: DedupTables, texts: Mapping[int, str], precomputed: Precomputed | None = None) -> None:
@@ -64,6 +66,7 @@ class SignatureIndex:
         shingle_sets, anchors = [i[0] for i in inputs], [i[1] for i in inputs]
         signatures = self.text_signer.signatures(shingle_sets)
         anchor_signatures = self.anchor_signer.signatures(anchors)
+        paragraph_signatures = self.paragraph_signer.signatures([i[2] for i in inputs])
         stored = pa.table(
             {
                 "article_id": ids,
@@ -80,6 +83,7 @@ class SignatureIndex:
         for sigs, (bands, rows_per_band), channel in (
             (signatures, self.config.bands_rows, TEXT_CHANNEL),
             (anchor_signatures, self.config.anchor_bands_rows, ANCHOR_CHANNEL),
+            (paragraph_signatures, self.config.paragraph_bands_rows, PARAGRAPH_CHANNEL),
         ):
             usable = ~empty_rows(sigs)  # an empty text would share every band with every other one
             keys.append(band_keys(sigs[usable], bands, rows_per_band, channel).ravel())

@@ -111,6 +111,16 @@ class DedupTables:
         ).fetchall()
         return {int(article): int(cluster) for article, cluster in rows}
 
+    def group_sizes(self, clusters: Sequence[int]) -> dict[int, int]:
+        """Member count of groups, by cluster id."""
+        if not clusters:
+            return {}
+        rows = self.con.execute(
+            "SELECT cluster_id, count(*) FROM articles WHERE cluster_id IN (SELECT unnest(?)) GROUP BY cluster_id",
+            [list(clusters)],
+        ).fetchall()
+        return {int(cluster): int(n) for cluster, n in rows}
+
     # -- signatures and band keys --------------------------------------------------
     def insert_signatures(self, signatures: pa.Table, bands: pa.Table) -> None:
         self._register("_dedup_signatures", signatures, "INSERT INTO dedup_signatures SELECT * FROM _dedup_signatures")

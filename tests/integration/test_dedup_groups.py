@@ -262,3 +262,28 @@ def test_partition_depends_on_texts_and_order_not_on_batches_rebuild_or_refresh(
     with ingest_tangle(tmp_path / "changed.duckdb", 200, changed) as archive:
         assert refreshed == partition(archive)
     assert refreshed != expected
+
+
+def test_copies_of_one_story_on_one_site_keep_their_text_and_are_grouped(db):
+    """Site boilerplate learning must not take a re-posted story for the site's boilerplate:
+    the fourth copy keeps its paragraphs, and all copies form one group."""
+    from archive.extract.siteblocks import SiteBoilerplate
+
+    site = "herald.example"
+    pages = []
+    for n in range(6):
+        # Each page is the story inside more of its own text (comments, links): the story is
+        # less than half of it, so only the rule for copies keeps it.
+        comments = [
+            f"Comment {n}-{k} by reader {n * 100 + k}: my street flooded {k} times since {1990 + n}" for k in range(24)
+        ]
+        pages.append(pair(f"copy{n}", ORIGINAL + comments, day(1 + n), source=site))
+    with Archive(db) as archive:
+        writer = ArchiveWriter(archive, site_boilerplate=SiteBoilerplate())
+        for raw, article in pages:
+            writer.add(raw, article)
+        writer.flush()
+        stored = [row[0] for row in archive.con.execute("SELECT text FROM articles ORDER BY id").fetchall()]
+        clusters = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
+    assert all(paragraph in body for body in stored for paragraph in ORIGINAL)
+    assert len(clusters) == 1

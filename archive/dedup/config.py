@@ -31,7 +31,7 @@ class DedupConfig:
     prefilter_containment: float = 0.1  # MinHash-estimated containment below which a candidate is dropped
     max_candidates: int = 16  # candidates read per article, best estimates first: bounds the cost per article
     min_shingles: int = 8  # shorter texts are only grouped when exact: a few shared words prove nothing
-    near_containment: float = 0.5  # shared shingles / shingles of the shorter text, for `near`
+    near_containment: float = 0.45  # shared shingles / shingles of the shorter text, for `near`
     sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned
     rewrite_alignment: float = 0.5  # in-order aligned sentences / sentences of the shorter, for `rewrite`
     rewrite_reworded: float = 0.25  # ... of which this share must be reworded, not verbatim, sentences

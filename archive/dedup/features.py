@@ -142,22 +142,30 @@ def paragraph_hashes(text: str) -> np.ndarray:
     A copy that keeps whole paragraphs (abridged, trimmed, a page with its navigation, another
     extractor's output) shares some verbatim while its shingle Jaccard stays low.
     """
-    found = []
-    for line in text.splitlines():
-        stems = content_stems(line)
-        if len(stems) >= PARAGRAPH_STEMS:
-            found.append(zlib.crc32(" ".join(stems).encode("utf-8")))
+    return _paragraph_keys([content_stems(line) for line in text.splitlines()])
+
+
+def _paragraph_keys(stems_per_line: list[list[str]]) -> np.ndarray:
+    found = [zlib.crc32(" ".join(stems).encode("utf-8")) for stems in stems_per_line if len(stems) >= PARAGRAPH_STEMS]
     return np.unique(np.array(found, dtype=np.uint32))
 
 
 def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shingle, anchor and paragraph hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
     folded = unicodedata.normalize("NFKC", text)
-    flat = _lower(_WORD.findall(folded))
-    stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
+    # One stemmer call for the whole text; lines are kept apart only for the paragraph keys.
+    kept = [
+        [t for t in _lower(_WORD.findall(line)) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+        for line in folded.splitlines()
+    ]
+    stems: list[str] = _STEMMER.stemWords([t for tokens in kept for t in tokens])
+    per_line, start = [], 0
+    for tokens in kept:
+        per_line.append(stems[start : start + len(tokens)])
+        start += len(tokens)
     found = _anchor_set(folded)
     anchor_set = mix64(token_hashes(sorted(found))) if found else np.zeros(0, dtype=np.uint64)
-    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set), paragraph_hashes(text)
+    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set), _paragraph_keys(per_line)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:

@@ -121,6 +121,23 @@ class DedupTables:
         ).fetchall()
         return {int(cluster): int(n) for cluster, n in rows}
 
+    def members(self, clusters: Sequence[int]) -> list[tuple[object, ...]]:
+        """Members of groups, representative first, then in representative order:
+        (cluster_id, id, source, title, published, url, kind, similarity); kind is
+        'representative' for the representative."""
+        if not clusters:
+            return []
+        return self.con.execute(
+            f"""
+            SELECT a.cluster_id, a.id, a.source, a.title, a.published, a.url,
+                   coalesce(d.kind, CASE WHEN a.id = a.cluster_id THEN 'representative' END) AS kind, d.similarity
+            FROM articles a LEFT JOIN duplicates d ON d.article_id = a.id
+            WHERE a.cluster_id IN (SELECT unnest(?))
+            ORDER BY a.cluster_id, a.id <> a.cluster_id, {REPRESENTATIVE_ORDER}
+            """,
+            [list(clusters)],
+        ).fetchall()
+
     # -- signatures and band keys --------------------------------------------------
     def insert_signatures(self, signatures: pa.Table, bands: pa.Table) -> None:
         self._register("_dedup_signatures", signatures, "INSERT INTO dedup_signatures SELECT * FROM _dedup_signatures")

@@ -287,3 +287,20 @@ def test_copies_of_one_story_on_one_site_keep_their_text_and_are_grouped(db):
         clusters = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
     assert all(paragraph in body for body in stored for paragraph in ORIGINAL)
     assert len(clusters) == 1
+
+
+def test_members_come_representative_first_in_representative_order(db):
+    from archive.store.dedup import DedupTables
+
+    with Archive(db) as archive:
+        write(
+            archive,
+            pair("syndicated", SYNDICATED, day(3)),
+            pair("truncated", TRUNCATED, None),
+            pair("original", ORIGINAL, day(1)),
+            pair("reordered", REORDERED, day(2)),
+        )
+        (cluster,) = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
+        rows = DedupTables(archive.con).members([cluster])
+    assert [row[2].split(".")[0] for row in rows] == ["original", "reordered", "syndicated", "truncated"]
+    assert rows[0][6] == "representative" and {row[6] for row in rows[1:]} == {"near"}

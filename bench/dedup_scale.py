@@ -156,7 +156,7 @@ def main() -> None:
         con.execute("BEGIN TRANSACTION")
         ids = archive.insert(pairs)
         t0, c0 = time.perf_counter(), time.process_time()
-        joined += dedup.assign(con, ids, precomputed)
+        joined += dedup.assign(archive, ids, precomputed)
         dedup_seconds.append(time.perf_counter() - t0)
         dedup_cpu.append(time.process_time() - c0)
         con.execute("COMMIT")

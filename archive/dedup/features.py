@@ -5,7 +5,6 @@ Pure functions of one text, so signatures and the verifier see the same tokens.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 import zlib
@@ -28,6 +27,7 @@ STOP_WORDS = frozenset(
 )
 
 ANCHOR_LINE_WORDS = 8  # anchors come from lines at least this long
+PARAGRAPH_STEMS = 10  # paragraphs with fewer content stems are not keys (bylines, sign-up lines, captions)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
 _SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
@@ -43,7 +43,8 @@ def words(text: str) -> list[str]:
 
 
 def _stems(tokens: list[str]) -> list[str]:
-    return _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+    stems: list[str] = _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
+    return stems
 
 
 def content_stems(text: str) -> list[str]:
@@ -85,29 +86,6 @@ def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
         for k in range(size):
             acc = mix64(acc * np.uint64(0x100000001B3) + h[k : len(h) - size + 1 + k])
     return np.unique(acc)
-
-
-def line_hashes(text: str, max_words: int = 1 << 30) -> list[int | None]:
-    """Signed 64-bit hashes of the normalised lines in text order; None for empty or longer lines."""
-    out: list[int | None] = []
-    for line in text.splitlines():
-        tokens = words(line)
-        if not tokens or len(tokens) > max_words:
-            out.append(None)
-            continue
-        digest = hashlib.blake2b(" ".join(tokens).encode("utf-8"), digest_size=8).digest()
-        out.append(int.from_bytes(digest, "little", signed=True))
-    return out
-
-
-def strip_lines(text: str, boilerplate: frozenset[int] | set[int]) -> str:
-    """The text without the lines whose hash is in ``boilerplate`` (the same object if none is)."""
-    if not boilerplate:
-        return text
-    hashes = line_hashes(text)
-    if not boilerplate.intersection(h for h in hashes if h is not None):
-        return text
-    return "\n".join(line for line, h in zip(text.splitlines(), hashes) if h not in boilerplate)
 
 
 def _sentence_tokens(text: str) -> list[list[str]]:
@@ -152,14 +130,42 @@ class TextFeatures:
     n_sentences: int
 
 
-def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Shingle hashes and anchor hashes of a whole text: what its MinHash signatures are built from."""
+def high32(hashes: np.ndarray) -> np.ndarray:
+    """Sorted distinct high 32 bits of 64-bit hashes: datasketch's affine32 MinHash takes 32-bit input."""
+    out: np.ndarray = np.unique((hashes >> np.uint64(32)).astype(np.uint32))
+    return out
+
+
+def paragraph_hashes(text: str) -> np.ndarray:
+    """Sorted distinct 32-bit hashes of the content stems of each paragraph (line) long enough to be prose.
+
+    A copy that keeps whole paragraphs (abridged, trimmed, a page with its navigation, another
+    extractor's output) shares some verbatim while its shingle Jaccard stays low.
+    """
+    return _paragraph_keys([content_stems(line) for line in text.splitlines()])
+
+
+def _paragraph_keys(stems_per_line: list[list[str]]) -> np.ndarray:
+    found = [zlib.crc32(" ".join(stems).encode("utf-8")) for stems in stems_per_line if len(stems) >= PARAGRAPH_STEMS]
+    return np.unique(np.array(found, dtype=np.uint32))
+
+
+def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingle, anchor and paragraph hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
     folded = unicodedata.normalize("NFKC", text)
-    flat = _lower(_WORD.findall(folded))
-    stems = _STEMMER.stemWords([t for t in flat if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())])
+    # One stemmer call for the whole text; lines are kept apart only for the paragraph keys.
+    kept = [
+        [t for t in _lower(_WORD.findall(line)) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+        for line in folded.splitlines()
+    ]
+    stems: list[str] = _STEMMER.stemWords([t for tokens in kept for t in tokens])
+    per_line, start = [], 0
+    for tokens in kept:
+        per_line.append(stems[start : start + len(tokens)])
+        start += len(tokens)
     found = _anchor_set(folded)
-    anchor_set = np.unique(mix64(token_hashes(sorted(found)))) if found else np.zeros(0, dtype=np.uint64)
-    return shingle_hashes(stems, shingle_size), anchor_set
+    anchor_set = mix64(token_hashes(sorted(found))) if found else np.zeros(0, dtype=np.uint64)
+    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set), _paragraph_keys(per_line)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:

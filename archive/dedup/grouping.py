@@ -54,9 +54,13 @@ class Grouper:
         self.config = config
         self.verify = verify
 
-    def place(self, pending: Sequence[int], candidates: Candidates, cluster_of: dict[int, int]) -> Placement:
-        """``cluster_of`` maps every already placed candidate to its current cluster id."""
+    def place(
+        self, pending: Sequence[int], candidates: Candidates, cluster_of: dict[int, int], sizes: dict[int, int]
+    ) -> Placement:
+        """``cluster_of`` maps every already placed candidate to its current cluster id, ``sizes`` those
+        clusters to their member counts."""
         result = Placement(candidates=len(candidates.left))
+        size = dict(sizes)
         order = {article: i for i, article in enumerate(pending)}
         by_article: dict[int, list[tuple[float, bool, int]]] = defaultdict(list)
         for left, right, estimate, exact in zip(
@@ -65,7 +69,7 @@ class Grouper:
             candidates.containment.tolist(),
             candidates.exact.tolist(),
         ):
-            # Each pair is judged once, by the later of two pending articles.
+            # Each pair is judged once, by the later article (candidates only look back).
             if left in order and (right not in order or order[right] < order[left]):
                 by_article[left].append((estimate, exact, right))
 
@@ -77,13 +81,14 @@ class Grouper:
         for article in pending:
             best_by_group: dict[int, Edge] = {}
             tried: dict[int, int] = defaultdict(int)
-            for _estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0])):
+            for _estimate, exact, other in sorted(by_article.get(article, ()), key=lambda c: (not c[1], -c[0], c[2])):
                 group = find(result.group_of_new.get(other, cluster_of.get(other, other)))
                 if group in best_by_group and best_by_group[group].kind == "exact":
                     continue
                 if tried[group] >= MAX_VERIFIED_PER_GROUP:
                     continue
                 tried[group] += 1
+                verdict: Verdict | None
                 if exact:
                     verdict = Verdict("exact", 1.0)
                 else:
@@ -97,13 +102,21 @@ class Grouper:
                     best_by_group[group] = edge
             if not best_by_group:
                 result.group_of_new[article] = article
+                size[article] = 1
                 continue
             result.joined.add(article)
             home = max(best_by_group, key=lambda g: best_by_group[g].strength)
             result.group_of_new[article] = home
+            size[home] = size.get(home, 1) + 1
             for group, edge in best_by_group.items():
-                if group != home and (edge.kind == "exact" or edge.similarity >= self.config.strong_similarity):
+                if group == home:
+                    continue
+                # A lone article with a verified edge would have joined this group had it come
+                # later (verdicts are symmetric); two real groups need a strong copy of both.
+                alone = size.get(group, 1) == 1 and edge.similarity >= self.config.absorb_similarity
+                if alone or edge.kind == "exact" or edge.similarity >= self.config.strong_similarity:
                     result.root_of[group] = home
+                    size[home] += size.pop(group, 1)
                     LOGGER.debug("article %s merges group %s into %s", article, group, home)
         for article, group in result.group_of_new.items():
             result.group_of_new[article] = find(group)

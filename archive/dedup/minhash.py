@@ -1,51 +1,62 @@
-"""Vectorised MinHash signatures and LSH band keys (numpy, no per-token Python loop)."""
+"""MinHash signatures with datasketch, LSH band parameters from datasketch, band keys for the archive.
+
+datasketch computes every signature (``MinHash.bulk``, scheme affine32, fed 32-bit shingle
+hashes) and chooses bands x rows for a Jaccard threshold (``MinHashLSH``'s ``_optimal_param``).
+Candidates are not held in a datasketch ``MinHashLSH``: its in-memory index grows with the
+archive and its storage back-ends need a server; the band keys are kept in the archive
+instead (see docs/dedup.md for the measurements). ``band_keys`` is the one hand-written part:
+it turns each band slice, as MinHashLSH would hash it, into a 64-bit key DuckDB can join on.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
+
 import numpy as np
+from datasketch import LeanMinHash, MinHash
+from datasketch.lsh import _optimal_param
 
 from archive.dedup.features import mix64
 
-_CHUNK = 4096  # shingles hashed per numpy step: a 4 MB buffer that stays in cache
-_EMPTY = np.uint32(0xFFFFFFFF)
-_EMPTY_64 = np.uint64(0xFFFFFFFF)
+EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a permutation that saw no input
 
 
-class MinHasher:
-    """MinHash with ``num_perm`` multiply-shift permutations of 64-bit shingle hashes."""
+def identity(value: int) -> int:
+    """datasketch's hashfunc: shingle hashes are already uniform 32-bit values (features.py)."""
+    return int(value)
+
+
+@lru_cache(maxsize=32)
+def lsh_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
+    """(bands, rows) datasketch's MinHashLSH would use for ``threshold`` (equal weight to misses and
+    false candidates: the verifier, not LSH, keeps precision)."""
+    bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
+    return int(bands), int(rows)
+
+
+class Signer:
+    """datasketch MinHash signatures of 32-bit hash sets, ``num_perm`` values each."""
 
     def __init__(self, num_perm: int, seed: int):
-        rng = np.random.default_rng(seed)
         self.num_perm = num_perm
-        self.a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)  # odd multipliers
-        self.b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+        self.seed = seed
 
-    def signatures(self, shingle_sets: list[np.ndarray]) -> np.ndarray:
-        """One uint32 row per set; an empty set gets all-ones (it matches nothing in LSH)."""
-        out = np.full((len(shingle_sets), self.num_perm), _EMPTY_64, dtype=np.uint64)
-        lengths = np.array([len(s) for s in shingle_sets], dtype=np.int64)
-        if lengths.sum() == 0:
-            return out.astype(np.uint32)
-        flat = np.concatenate([np.asarray(s, dtype=np.uint64) for s in shingle_sets])
-        doc_of = np.repeat(np.arange(len(shingle_sets)), lengths)
-        buffer = np.empty((min(_CHUNK, len(flat)), self.num_perm), dtype=np.uint64)
-        shift = np.uint64(32)
-        for lo in range(0, len(flat), _CHUNK):
-            x, docs = flat[lo : lo + _CHUNK], doc_of[lo : lo + _CHUNK]
-            hashed = buffer[: len(x)]
-            # Multiply-shift hashing in place: the high 32 bits of a*x+b mod 2^64.
-            with np.errstate(over="ignore"):
-                np.multiply(x[:, None], self.a[None, :], out=hashed)
-                hashed += self.b[None, :]
-            hashed >>= shift
-            segment_starts = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1]])
-            seg_docs = docs[segment_starts]
-            out[seg_docs] = np.minimum(out[seg_docs], np.minimum.reduceat(hashed, segment_starts, axis=0))
-        return out.astype(np.uint32)
+    def minhashes(self, sets: Sequence[np.ndarray]) -> list[LeanMinHash]:
+        """One LeanMinHash per set (the form that is stored)."""
+        return [LeanMinHash(m) for m in MinHash.bulk(sets, num_perm=self.num_perm, seed=self.seed, hashfunc=identity)]
+
+    def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
+        """One uint32 row per set; an empty set keeps datasketch's all-ones (it matches nothing in LSH)."""
+        out = np.full((len(sets), self.num_perm), EMPTY, dtype=np.uint32)
+        for row, m in enumerate(self.minhashes(sets)):
+            out[row] = m.hashvalues
+        return out
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int, channel: int) -> np.ndarray:
-    """Signed 64-bit keys, one per (document, band); ``channel`` keeps separate signatures apart."""
+    """Signed 64-bit keys, one per (document, band): band ``i`` covers values ``i*rows .. (i+1)*rows``,
+    as in MinHashLSH; ``channel`` keeps separate signatures apart."""
     n = signatures.shape[0]
     used = signatures[:, : bands * rows].astype(np.uint64).reshape(n, bands, rows)
     acc = np.full((n, bands), np.uint64(channel * 1_000_003), dtype=np.uint64)
@@ -53,20 +64,24 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int, channel: int) -> np
     with np.errstate(over="ignore"):
         for r in range(rows):
             acc = mix64(acc * np.uint64(0x100000001B3) + used[:, :, r])
-    return acc.view(np.int64)
+    keys: np.ndarray = acc.view(np.int64)
+    return keys
 
 
 def empty_rows(signatures: np.ndarray) -> np.ndarray:
     """Rows that came from empty sets."""
-    return (signatures == _EMPTY).all(axis=1)
+    empty: np.ndarray = (signatures == EMPTY).all(axis=1)
+    return empty
 
 
 def estimate_jaccard(left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Share of equal MinHash values, row by row."""
-    return (left == right).mean(axis=1)
+    """Share of equal MinHash values, row by row (what datasketch's MinHash.jaccard computes)."""
+    share: np.ndarray = (left == right).mean(axis=1)
+    return share
 
 
 def containment_from_jaccard(jaccard: np.ndarray, size_a: np.ndarray, size_b: np.ndarray) -> np.ndarray:
     """|A∩B| / min(|A|,|B|) implied by a Jaccard estimate and the set sizes."""
     inter = jaccard * (size_a + size_b) / (1.0 + jaccard)
-    return np.clip(inter / np.maximum(1, np.minimum(size_a, size_b)), 0.0, 1.0)
+    out: np.ndarray = np.clip(inter / np.maximum(1, np.minimum(size_a, size_b)), 0.0, 1.0)
+    return out

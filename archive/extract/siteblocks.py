@@ -34,6 +34,10 @@ class SiteBlockParams:
     max_chars: int = 600  # longer blocks are prose, even when a site repeats them
     max_removed_share: float = 0.5  # never remove more than this share of an article's text
     prose_share: float = 0.2  # a prose sentence must repeat in this share of the site's articles
+    # An article that would lose this many prose paragraphs, the larger part of its prose, is a copy
+    # of an earlier article of the site (a re-post, another extraction of the page), not a page
+    # wrapped in boilerplate: its prose is kept, for dedup to see the copy.
+    copy_paragraphs: int = 5
 
     def fingerprint(self) -> str:
         return hashlib.sha1(json.dumps(asdict(self), sort_keys=True).encode()).hexdigest()[:12]
@@ -84,13 +88,21 @@ class SiteBoilerplate:
                 share = repeated.get((article.source, digest))
                 if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
                     drop.add(digest)
-            if drop and self._strip(article, drop):
+            if drop and self._strip(article, drop, found):
                 changed += 1
         return changed
 
-    def _strip(self, article: Article, drop: set[str]) -> bool:
+    def _strip(self, article: Article, drop: set[str], found: dict[str, str]) -> bool:
         p = self.params
         lines = article.text.splitlines()
+        prose = [line for line in lines if is_prose(line)]
+        shared = [line for line in prose if block_hash(line) in drop]
+        if len(shared) >= p.copy_paragraphs and 2 * sum(map(len, shared)) > sum(map(len, prose)):
+            # Most of its prose seen in other articles of the site: a copy of an earlier story,
+            # not a page of boilerplate. Only the non-prose blocks go.
+            drop = {digest for digest in drop if not is_prose(found[digest])}
+            if not drop:
+                return False
         keep = [
             line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
         ]

@@ -22,6 +22,7 @@ from archive.errors import ArchiveError, ArchiveLocked
 from archive.store import migrations
 from archive.store.articles import Articles
 from archive.store.crawl import CrawlUrls
+from archive.store.dedup import DedupTables
 from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
@@ -65,6 +66,7 @@ class Archive:
         self.rejections = RejectionLog(con)
         self.site_blocks = SiteBlocks(con)
         self.crawl_urls = CrawlUrls(con)
+        self.dedup = DedupTables(con)
         self.reports = Reports(con)
 
     def cursor(self) -> Archive:

@@ -10,9 +10,8 @@ from typing import Any
 import duckdb
 
 from archive.errors import ArchiveError
+from archive.store.dedup import REPRESENTATIVE_ORDER
 
-# Order that picks a group's representative: earliest published, then earliest ingested.
-REPRESENTATIVE_ORDER = "published ASC NULLS LAST, ingested_at ASC, id ASC"
 EXPORT_FORMATS = {".jsonl": "JSON", ".json": "JSON", ".parquet": "PARQUET", ".csv": "CSV"}
 EXPORT_COLUMNS = (
     "id, url, source, title, author, authors, published, modified, date_confidence, language, site_name, "

@@ -92,3 +92,46 @@ def test_sql_examples_in_the_dedup_guide_run(run_cli, tmp_path, db):
     results = [con.execute(q).fetchall() for q in queries]
     assert results[0][0][3] == 3  # largest group: three copies
     assert {row[1] for row in results[1]} == {"westshore.example", "farm.example"}
+
+
+def test_in_process_ingest_signs_the_stored_text_with_datasketch(run_cli, tmp_path, db):
+    """Every stored signature is datasketch's LeanMinHash of the stored text's shingles, also for
+    texts that per-site boilerplate learning changed after extraction."""
+    import sys
+
+    import duckdb
+    import numpy as np
+    from datasketch import LeanMinHash, MinHash
+
+    from archive.dedup.config import DedupConfig
+    from archive.dedup.features import signature_input
+
+    footer = "Sign up for the Courier morning briefing and get the news before breakfast every day."
+    stories = [text([p, f"{p} More on this story in our print edition.", footer]) for p in (ORIGINAL + INDEPENDENT)[:6]]
+    path = tmp_path / "courier.jsonl"
+    path.write_text(
+        "\n".join(json.dumps({"url": f"https://courier.example/{i}", "text": t}) for i, t in enumerate(stories)) + "\n",
+        encoding="utf-8",
+    )
+    run_cli("ingest", "--quiet", "--workers", "1", str(path))
+    assert "datasketch" in sys.modules
+    config = DedupConfig()
+    con = duckdb.connect(str(db), read_only=True)
+    rows = con.execute(
+        """SELECT a.text, s.n_shingles, s.n_anchors, s.signature, s.anchor_signature, s.shingles
+           FROM articles a JOIN dedup_signatures s ON s.article_id = a.id ORDER BY a.id"""
+    ).fetchall()
+    con.close()
+    assert len(rows) == len(stories)
+    assert sum(footer not in stored for stored, *_ in rows) >= 3  # site boilerplate changed these texts
+    for stored, n_shingles, n_anchors, signature, anchor_signature, shingles in rows:
+        expected_shingles, expected_anchors, _ = signature_input(stored, config.shingle_size)
+        assert (n_shingles, n_anchors) == (len(expected_shingles), len(expected_anchors))
+        assert np.array_equal(np.frombuffer(shingles, dtype=np.uint32), expected_shingles)
+        for blob, values, perm, seed in (
+            (signature, expected_shingles, config.num_perm, config.seed),
+            (anchor_signature, expected_anchors, config.anchor_perm, config.seed + 1),
+        ):
+            reference = MinHash(num_perm=perm, seed=seed, hashfunc=int)
+            reference.update_batch(values.tolist())
+            assert np.array_equal(np.frombuffer(blob, dtype=np.uint32), LeanMinHash(reference).hashvalues)

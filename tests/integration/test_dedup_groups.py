@@ -143,9 +143,8 @@ def test_archive_built_with_other_parameters_is_refused_until_rebuilt(db):
         write(archive, pair("original", ORIGINAL, day(1)), pair("truncated", TRUNCATED, day(2)))
         with pytest.raises(ConfigMismatch, match="dedup --rebuild"):
             ArchiveWriter(archive, deduplicator=other)
-        archive.con.execute("BEGIN TRANSACTION")
-        assert other.rebuild(archive) == 1
-        archive.con.execute("COMMIT")
+        with archive.transaction():
+            assert other.rebuild(archive) == 1
         write(archive, pair("rewrite", REWRITE, day(3)), deduplicator=other)
         with pytest.raises(ConfigMismatch):
             ArchiveWriter(archive)  # the default parameters are now the foreign ones
@@ -156,9 +155,8 @@ def test_rebuild_reproduces_the_groups(db):
     with Archive(db) as archive:
         write(archive, *(pair(n, p, d) for n, p, d in STORY))
         before = groups(archive)
-        archive.con.execute("BEGIN TRANSACTION")
-        assert Deduplicator().rebuild(archive) == 4
-        archive.con.execute("COMMIT")
+        with archive.transaction():
+            assert Deduplicator().rebuild(archive) == 4
         assert groups(archive) == before
 
 
@@ -171,10 +169,9 @@ def test_refresh_regroups_an_article_whose_text_changed(db):
             pair("unrelated", UNRELATED, day(1)),
         )
         changed = archive.con.execute("SELECT id FROM articles WHERE source = 'syndicated.example'").fetchone()[0]
-        archive.con.execute("BEGIN TRANSACTION")
-        archive.con.execute("UPDATE articles SET text = ? WHERE id = ?", [text(UNRELATED[:3]), changed])
-        Deduplicator().refresh(archive, [changed])
-        archive.con.execute("COMMIT")
+        with archive.transaction():
+            archive.con.execute("UPDATE articles SET text = ? WHERE id = ?", [text(UNRELATED[:3]), changed])
+            Deduplicator().refresh(archive, [changed])
         found = groups(archive)
     assert found["syndicated"] == ("unrelated", "near")
     assert found["original"] == ("original", None)
@@ -191,3 +188,118 @@ def test_seeds_group_only_the_rewrite_pair(db):
         [("003", "001", "rewrite")],
         [("001", "003", "rewrite")],
     )
+
+
+# Many copies of two stories and digests bridging them: with at most two candidates read per
+# article, which copies an article sees decides its group, so batch boundaries would show.
+TANGLE = [
+    ("original", ORIGINAL),
+    ("unrelated", UNRELATED),
+    ("syndicated", SYNDICATED),
+    ("unrelatedcopy", UNRELATED[:3] + ["Weather: rain later."]),
+    ("digest1", ORIGINAL[:4] + UNRELATED[:3]),
+    ("digestcopy1", ORIGINAL[:4] + UNRELATED[:3]),  # exact copies rank first among candidates
+    ("digestcopy2", ORIGINAL[:4] + UNRELATED[:3]),
+    ("truncated", TRUNCATED),
+    ("reordered", REORDERED),
+    ("rewrite", REWRITE),
+    ("short", ORIGINAL[:2]),
+    ("independent", INDEPENDENT),
+    ("again", ORIGINAL[2:]),
+    ("unrelatedtail", UNRELATED[2:]),
+]
+CAPPED = replace(DedupConfig(), max_candidates=2)
+
+
+def partition(archive) -> set[frozenset[str]]:
+    """Groups as sets of sources: comparable whatever the group ids are."""
+    members: dict[int, set[str]] = {}
+    for source, cluster in archive.con.execute("SELECT source, cluster_id FROM articles").fetchall():
+        members.setdefault(cluster, set()).add(source.split(".")[0])
+    return {frozenset(m) for m in members.values()}
+
+
+def ingest_tangle(path, batch_size, texts=None):
+    archive = Archive(path)
+    write(
+        archive,
+        *(
+            pair(name, (texts or {}).get(name, paragraphs), day(1 + i % 5))
+            for i, (name, paragraphs) in enumerate(TANGLE)
+        ),
+        deduplicator=Deduplicator(CAPPED),
+        batch_size=batch_size,
+    )
+    return archive
+
+
+def test_partition_depends_on_texts_and_order_not_on_batches_rebuild_or_refresh(tmp_path):
+    with ingest_tangle(tmp_path / "whole.duckdb", 200) as archive:
+        expected = partition(archive)
+        assert len(expected) < len(TANGLE) - 4  # the fixture does group, and not all into one
+        assert len(expected) > 2
+        with archive.transaction():
+            Deduplicator(CAPPED).rebuild(archive)
+        assert partition(archive) == expected
+    for batch_size in (1, 2, 3, 5):
+        with ingest_tangle(tmp_path / f"batch{batch_size}.duckdb", batch_size) as archive:
+            assert partition(archive) == expected, f"batches of {batch_size}"
+
+    # refresh after a text changed gives what ingesting the changed text in the same order gives.
+    changed = {"again": UNRELATED[1:], "digest1": ORIGINAL[:2] + UNRELATED[:5]}
+    with ingest_tangle(tmp_path / "refresh.duckdb", 3) as archive:
+        ids = []
+        with archive.transaction():
+            for name, paragraphs in changed.items():
+                body = text(paragraphs)
+                (article,) = archive.con.execute(
+                    "UPDATE articles SET text = ?, text_hash = ? WHERE source = ? RETURNING id",
+                    [body, text_hash(body), f"{name}.example"],
+                ).fetchone()
+                ids.append(article)
+            Deduplicator(CAPPED).refresh(archive, ids)
+        refreshed = partition(archive)
+    with ingest_tangle(tmp_path / "changed.duckdb", 200, changed) as archive:
+        assert refreshed == partition(archive)
+    assert refreshed != expected
+
+
+def test_copies_of_one_story_on_one_site_keep_their_text_and_are_grouped(db):
+    """Site boilerplate learning must not take a re-posted story for the site's boilerplate:
+    the fourth copy keeps its paragraphs, and all copies form one group."""
+    from archive.extract.siteblocks import SiteBoilerplate
+
+    site = "herald.example"
+    pages = []
+    for n in range(6):
+        # Each page is the story inside more of its own text (comments, links): the story is
+        # less than half of it, so only the rule for copies keeps it.
+        comments = [
+            f"Comment {n}-{k} by reader {n * 100 + k}: my street flooded {k} times since {1990 + n}" for k in range(24)
+        ]
+        pages.append(pair(f"copy{n}", ORIGINAL + comments, day(1 + n), source=site))
+    with Archive(db) as archive:
+        writer = ArchiveWriter(archive, site_boilerplate=SiteBoilerplate())
+        for raw, article in pages:
+            writer.add(raw, article)
+        writer.flush()
+        stored = [row[0] for row in archive.con.execute("SELECT text FROM articles ORDER BY id").fetchall()]
+        clusters = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
+    assert all(paragraph in body for body in stored for paragraph in ORIGINAL)
+    assert len(clusters) == 1
+
+
+def test_members_come_representative_first_in_representative_order(db):
+    with Archive(db) as archive:
+        write(
+            archive,
+            pair("syndicated", SYNDICATED, day(3)),
+            pair("truncated", TRUNCATED, None),
+            pair("original", ORIGINAL, day(1)),
+            pair("reordered", REORDERED, day(2)),
+        )
+        (cluster,) = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
+        (group,) = archive.reports.groups(article=cluster)
+    assert group.cluster_id == cluster
+    assert [m.source.split(".")[0] for m in group.members] == ["original", "reordered", "syndicated", "truncated"]
+    assert group.members[0].kind == "representative" and {m.kind for m in group.members[1:]} == {"near"}

@@ -79,9 +79,10 @@ def test_signature_input_is_computed_with_extraction_and_used_by_the_writer(tmp_
 
     document = raw()
     article = guarded_extract(document)
-    size, shingles, anchors = article.signature_input
+    size, *computed = article.signature_input
     expected = signature_input(article.text, size)
-    assert np.array_equal(shingles, expected[0]) and np.array_equal(anchors, expected[1])
+    assert len(computed) == len(expected) and all(np.array_equal(a, b) for a, b in zip(computed, expected))
+    shingles = computed[0]
 
     def not_again(text, size):
         raise AssertionError("signature input computed twice")

@@ -8,7 +8,7 @@ from dedup_texts import INDEPENDENT, ORIGINAL, REORDERED, REWRITE, SYNDICATED, T
 
 from archive.dedup.config import DedupConfig
 from archive.dedup.features import anchor_hashes, sentences, shingle_hashes, text_features
-from archive.dedup.minhash import MinHasher, band_keys, containment_from_jaccard, estimate_jaccard
+from archive.dedup.minhash import Signer, band_keys, containment_from_jaccard, estimate_jaccard, lsh_parameters
 from archive.dedup.verify import Verifier, ordered_alignment
 
 CONFIG = DedupConfig()
@@ -54,17 +54,32 @@ def test_sentences_and_anchors():
     assert len(anchor_hashes("The board met Miriam Okafor. It cost 86 million.")) == 3
 
 
-def test_minhash_estimates_jaccard_and_is_batch_consistent():
+def test_signatures_are_datasketch_minhashes_and_batch_consistent():
+    from datasketch import MinHash
+
     rng = np.random.default_rng(3)
-    base = np.unique(rng.integers(0, 2**63, 800, dtype=np.uint64))
-    half = np.concatenate([base[:400], rng.integers(0, 2**63, 400, dtype=np.uint64)])
-    hasher = MinHasher(256, seed=1)
-    batch = hasher.signatures([base, half, np.zeros(0, dtype=np.uint64), base])
-    one_by_one = np.stack([hasher.signatures([s])[0] for s in (base, half, np.zeros(0, dtype=np.uint64), base)])
-    assert (batch == one_by_one).all()
-    assert (batch[0] == batch[3]).all()
-    assert abs(estimate_jaccard(batch[:1], batch[1:2])[0] - 400 / 1200) < 0.08
+    base = np.unique(rng.integers(0, 2**32, 800, dtype=np.uint64).astype(np.uint32))
+    half = np.unique(np.concatenate([base[:400], rng.integers(0, 2**32, 400, dtype=np.uint64).astype(np.uint32)]))
+    empty = np.zeros(0, dtype=np.uint32)
+    signer = Signer(256, seed=1)
+    batch = signer.signatures([base, half, empty, base])
+    one_by_one = np.stack([signer.signatures([s])[0] for s in (base, half, empty, base)])
+    assert (batch == one_by_one).all() and (batch[0] == batch[3]).all()
+    # The very values datasketch computes for the same set, fed one by one.
+    reference = MinHash(num_perm=256, seed=1, hashfunc=int)
+    for value in half.tolist():
+        reference.update(value)
+    assert (batch[1] == reference.hashvalues).all()
+    jaccard = len(np.intersect1d(base, half)) / len(np.union1d(base, half))
+    assert abs(estimate_jaccard(batch[:1], batch[1:2])[0] - jaccard) < 0.08
     assert containment_from_jaccard(np.array([1 / 3]), np.array([800.0]), np.array([800.0]))[0] == pytest.approx(0.5)
+
+
+def test_lsh_shape_is_datasketchs_choice():
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=CONFIG.lsh_threshold, num_perm=CONFIG.num_perm)
+    assert CONFIG.bands_rows == lsh_parameters(CONFIG.lsh_threshold, CONFIG.num_perm) == (lsh.b, lsh.r)
 
 
 def test_band_keys_match_only_on_equal_bands():

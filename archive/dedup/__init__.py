@@ -94,26 +94,39 @@ class Deduplicator:
             self._place(tables, chunk, texts)
         return tables.duplicate_count()
 
-    def refresh(self, archive: Archive, ids: Sequence[int]) -> int:
-        """Re-index articles whose text changed, then place every article again; return the duplicates.
+    def reindex(self, archive: Archive, ids: Sequence[int]) -> None:
+        """Re-sign articles whose text changed and mark the groups for ``regroup``.
 
         A changed text can change the placement of any later article (and through a merge, of
-        groups made before it), so groups are placed again from the first article: the result is
-        the partition a rebuild gives. Signatures of unchanged texts are kept.
+        groups made before it), so the groups are placed again from the first article, once for
+        all the changes of a run: ``regroup``. Until then they are those of the old texts.
         """
         if not ids:
-            return archive.dedup.duplicate_count()
+            return
         tables = archive.dedup
         self.index.remove(tables, ids)
-        self._recent.clear()
         changed = sorted(ids)
         for start in range(0, len(changed), REBUILD_BATCH):
             self.index.add(tables, tables.texts(changed[start : start + REBUILD_BATCH]))
+        self._recent.clear()
+        tables.set_regroup_pending(True)
+
+    def regroup(self, archive: Archive) -> int:
+        """Place every article again from the stored signatures (the partition a rebuild gives);
+        return the number of duplicates."""
+        tables = archive.dedup
+        self._recent.clear()
         tables.clear_groups()
         every = tables.article_ids()
         for start in range(0, len(every), REBUILD_BATCH):
             self._place(tables, every[start : start + REBUILD_BATCH], {})
+        tables.set_regroup_pending(False)
         return tables.duplicate_count()
+
+    def refresh(self, archive: Archive, ids: Sequence[int]) -> int:
+        """``reindex`` and ``regroup`` at once; return the number of duplicates."""
+        self.reindex(archive, ids)
+        return self.regroup(archive) if ids else archive.dedup.duplicate_count()
 
     # -- internals --------------------------------------------------------------
     def _place(self, tables: DedupTables, pending: list[int], known: dict[int, str]) -> Placement:

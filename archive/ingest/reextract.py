@@ -2,8 +2,9 @@
 
 After an upgrade of the extractor or once per-site boilerplate has been learned, the stored
 raw pages are extracted again and handed to the archive writer, which writes what changed
-(text, metadata) over the stored articles and refreshes their duplicate groups, one batch per
-transaction. A document that fails to extract now is kept as it was.
+(text, metadata) over the stored articles, one batch per transaction; at the end the duplicate
+groups are placed again once, from the new texts. A document that fails to extract now is kept
+as it was. A run stopped half-way leaves the groups to be placed by the next writer.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def reextract(
                         writer.replace(item.article_id, result)
                 if on_chunk:
                     on_chunk(writer.stats)
+        writer.regroup()  # once, for every text that changed
     finally:
         writer.close()
         reader.close()

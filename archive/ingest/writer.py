@@ -73,6 +73,8 @@ class ArchiveWriter:
         # Two batches in flight at most: the one being written and the one filling up.
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * self.batch_size)
         self._closed = False
+        if not rebuilding and archive.dedup.regroup_pending():  # a reextract stopped before its end
+            self._queue.put(("regroup",))
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
         self._thread.start()
 
@@ -92,6 +94,12 @@ class ArchiveWriter:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
         was handed in before is written."""
         self._queue.put(("rebuild",))
+        self.flush()
+
+    def regroup(self) -> None:
+        """Place the groups again after replaced texts (reextract calls it once at its end; a run
+        stopped before that leaves it to the next writer that opens the archive)."""
+        self._queue.put(("regroup",))
         self.flush()
 
     def skip(self, count: int = 1) -> None:
@@ -159,10 +167,10 @@ class ArchiveWriter:
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
             full = len(adds) + len(replaces) >= self.batch_size
-            if kind == "rebuild":
+            if kind in ("rebuild", "regroup"):
                 self._write(adds, replaces)
                 adds, replaces = [], []
-                self._rebuild()
+                self._regroup(kind)
             elif kind is _FLUSH or full:
                 self._write(adds, replaces)
                 adds, replaces = [], []
@@ -186,15 +194,19 @@ class ArchiveWriter:
             self.error = exc
             LOGGER.error("archive write failed, %s documents not written: %s", len(adds) + len(replaces), exc)
 
-    def _rebuild(self) -> None:
+    def _regroup(self, kind: str) -> None:
+        """Rebuild (signatures and groups) or regroup (groups only) in one transaction."""
         if self.error is not None:
             return
         try:
             with self.archive.transaction():
-                self.deduplicator.rebuild(self.archive)
+                if kind == "rebuild":
+                    self.deduplicator.rebuild(self.archive)
+                else:
+                    self.deduplicator.regroup(self.archive)
         except BaseException as exc:
             self.error = exc
-            LOGGER.error("rebuilding the duplicate groups failed; the archive keeps its groups: %s", exc)
+            LOGGER.error("placing the duplicate groups again failed; the archive keeps its groups: %s", exc)
 
     def _insert(self, batch: list[tuple[RawDocument, Article]]) -> None:
         archive = self.archive
@@ -237,7 +249,7 @@ class ArchiveWriter:
                 if "text" in differs or "published" in differs:  # text joins groups; dates pick representatives
                     regroup.append(article_id)
         archive.articles.update(changed)
-        self.deduplicator.refresh(archive, regroup)
+        self.deduplicator.reindex(archive, regroup)
 
 
 def _aliases(batch: list[tuple[RawDocument, Article]]) -> dict[str, str]:

@@ -76,17 +76,19 @@ class DedupTables:
         row = self.con.execute("SELECT fingerprint FROM dedup_config WHERE name = ?", [CONFIG_NAME]).fetchone()
         return None if row is None else str(row[0])
 
-    def config_row(self) -> tuple[str, object] | None:
-        """(fingerprint, built_at) of the parameters the archive was built with."""
-        row = self.con.execute(
-            "SELECT fingerprint, built_at FROM dedup_config WHERE name = ?", [CONFIG_NAME]
-        ).fetchone()
-        return None if row is None else (str(row[0]), row[1])
-
     def record_config(self, fingerprint: str, params_json: str) -> None:
         self.con.execute(
-            "INSERT OR REPLACE INTO dedup_config VALUES (?, ?, ?, now())", [CONFIG_NAME, fingerprint, params_json]
+            """INSERT OR REPLACE INTO dedup_config (name, fingerprint, params, built_at, regroup_pending)
+               VALUES (?, ?, ?, now(), false)""",
+            [CONFIG_NAME, fingerprint, params_json],
         )
+
+    def regroup_pending(self) -> bool:
+        row = self.con.execute("SELECT regroup_pending FROM dedup_config WHERE name = ?", [CONFIG_NAME]).fetchone()
+        return bool(row and row[0])
+
+    def set_regroup_pending(self, pending: bool) -> None:
+        self.con.execute("UPDATE dedup_config SET regroup_pending = ? WHERE name = ?", [pending, CONFIG_NAME])
 
     def article_count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM articles").fetchone()
@@ -197,11 +199,6 @@ class DedupTables:
 
     def duplicate_count(self) -> int:
         row = self.con.execute("SELECT count(*) FROM duplicates").fetchone()
-        return int(row[0]) if row else 0
-
-    def group_count(self) -> int:
-        """Groups with more than one member."""
-        row = self.con.execute("SELECT count(DISTINCT duplicate_of) FROM duplicates").fetchone()
         return int(row[0]) if row else 0
 
     def write_groups(self, pending: Sequence[int], edges: pa.Table, moves: pa.Table, touched: Sequence[int]) -> None:

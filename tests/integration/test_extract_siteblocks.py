@@ -164,7 +164,7 @@ def test_a_failed_reextract_batch_leaves_its_articles_as_they_were(tmp_path, mon
     with Archive(tmp_path / "a.duckdb") as archive:
         ingest(archive, [raw("harbour", shared=False)])
         archive.con.execute("UPDATE articles SET text = 'stale text', text_hash = 'x'")
-        monkeypatch.setattr(Deduplicator, "refresh", disk_full)
+        monkeypatch.setattr(Deduplicator, "reindex", disk_full)
         with pytest.raises(RuntimeError, match="disk full"):
             reextract(archive, workers=1)
         assert list(texts(archive).values()) == ["stale text"]
@@ -200,3 +200,23 @@ def test_a_background_sentence_reused_by_a_few_articles_is_kept_but_a_promo_line
     kept = [t for t in stored.values() if background in t]
     assert len(kept) == 3  # 3 of 20 articles: under the share that prose needs
     assert not any(promo in t for t in stored.values())
+
+
+def test_groups_of_a_stopped_reextract_are_placed_by_the_next_writer(tmp_path, monkeypatch):
+    from archive.ingest.writer import ArchiveWriter as Writer
+
+    with Archive(tmp_path / "a.duckdb") as archive:
+        ingest(archive, [raw("harbour", shared=False), raw("harbour", shared=False, site="mirror.example")])
+        archive.con.execute(
+            "UPDATE articles SET text = text || ' edited', text_hash = 'y' WHERE source = 'mirror.example'"
+        )
+        archive.con.execute("DELETE FROM duplicates")
+        archive.con.execute("UPDATE articles SET cluster_id = id")
+        monkeypatch.setattr(Writer, "regroup", lambda self: None)  # as if stopped before its end
+        reextract(archive, workers=1)
+        assert archive.con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 0
+        assert archive.dedup.regroup_pending()
+        monkeypatch.undo()
+        ingest(archive, [])  # any writer that opens next places them
+        assert archive.con.execute("SELECT count(*) FROM duplicates").fetchone()[0] == 1
+        assert not archive.dedup.regroup_pending()

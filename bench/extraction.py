@@ -30,9 +30,11 @@ import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote
 
+import lxml.html
 import trafilatura
 from product import export, newsarchive, shared_eval
 from warcio.statusandheaders import StatusAndHeaders
@@ -88,22 +90,22 @@ def write_inputs(pages: dict[str, tuple[str | None, bytes]], root: Path) -> dict
     return url_to_id
 
 
-def archived_text(
+def archived_rows(
     pages: dict[str, tuple[str | None, bytes]], work: Path, workers: int | None
-) -> tuple[dict[str, str], list[str], float]:
-    """Page id -> the text ``newsarchive`` stored; the rejection lines; ingest wall seconds."""
+) -> tuple[dict[str, dict], list[str], float]:
+    """Page id -> the article ``newsarchive export`` wrote for it; the rejection lines; ingest wall seconds."""
     url_to_id = write_inputs(pages, work / "input")
     db = work / "archive.duckdb"
     args = ["ingest", "--quiet", str(work / "input")] + (["--workers", str(workers)] if workers else [])
     run = newsarchive(db, *args, allowed=(0, 1))  # 1: some pages were rejected
     rejected = [line for line in run.stderr.splitlines() if line.startswith("rejected: ")]
-    texts: dict[str, str] = {}
+    rows: dict[str, dict] = {}
     for row in export(db, work / "articles.jsonl"):
         page_id = url_to_id.get(row["url"]) or url_to_id.get(unquote(row["url"]))
         if page_id is None:
             sys.exit(f"bench: archived URL {row['url']} is none of the pages written")
-        texts[page_id] = row["text"] or ""
-    return texts, rejected, run.wall
+        rows[page_id] = row
+    return rows, rejected, run.wall
 
 
 def plain_trafilatura(pages: dict[str, tuple[str | None, bytes]], settings: dict) -> tuple[dict[str, str], float]:
@@ -153,7 +155,8 @@ def run_set(eval_set: EvalSet, args, tmp: Path) -> None:
         pid: (gold[pid].get("url"), gzip.decompress((eval_set.folder / "html" / f"{pid}.html.gz").read_bytes()))
         for pid in ids
     }
-    texts, rejected, ingest_s = archived_text(pages, tmp / eval_set.name, args.workers)
+    rows, rejected, ingest_s = archived_rows(pages, tmp / eval_set.name, args.workers)
+    texts = {pid: row["text"] or "" for pid, row in rows.items()}
     systems = {"newsarchive ingest (archived text)": texts}
     timings = {}
     for name, settings in TRAFILATURA_SETTINGS.items():
@@ -172,6 +175,97 @@ def run_set(eval_set: EvalSet, args, tmp: Path) -> None:
     if reasons:
         print()
     score_rows(eval_set, load_scorer(eval_set.folder), gold, systems, args.bootstrap)
+    if eval_set.kind == "full":
+        metadata_table(pages, rows)
+
+
+UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")  # the sets with gold text are UTF-8 pages
+
+
+def _jsonld_article(tree) -> dict:
+    """The page's first JSON-LD object whose @type names an article (NewsArticle, BlogPosting, ...)."""
+    stack: list = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
+        try:
+            stack.append(json.loads(script))
+        except ValueError:
+            continue
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            kinds = item.get("@type") or []
+            kinds = [kinds] if isinstance(kinds, str) else kinds
+            if any(isinstance(k, str) and ("Article" in k or k == "BlogPosting") for k in kinds):
+                return item
+            stack[:0] = item.get("@graph") or []
+    return {}
+
+
+def _date(value) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _people(author) -> list[str]:
+    authors = author if isinstance(author, list) else [author]
+    return [
+        a["name"]
+        for a in authors
+        if isinstance(a, dict) and a.get("@type") == "Person" and isinstance(a.get("name"), str)
+    ]
+
+
+def metadata_table(pages: dict[str, tuple[str | None, bytes]], rows: dict[str, dict]) -> None:
+    """Archived metadata (from the export) against the page's own markup, parsed here with lxml alone."""
+    checks: dict[str, list[int]] = {}
+    provenance: dict[str, Counter] = {}
+
+    def check(name: str, evidence, agrees: bool) -> None:
+        if evidence:
+            row = checks.setdefault(name, [0, 0])
+            row[0] += 1
+            row[1] += agrees
+
+    for page_id, row in rows.items():
+        tree = lxml.html.fromstring(pages[page_id][1], parser=UTF8_PARSER)
+        ld = _jsonld_article(tree)
+        meta = {m.get("property") or m.get("name"): m.get("content") for m in tree.xpath("//meta[@content]")}
+        headline = ld.get("headline") or meta.get("og:title")
+        title = (row["title"] or "").strip().lower()
+        check("title vs JSON-LD headline / og:title", headline, title == str(headline).strip().lower())
+        published = _date(ld.get("datePublished") or meta.get("article:published_time") or "")
+        got = _date(row["published"]) if row["published"] else None
+        if published and published.year >= 1990:  # JSON-LD placeholders (0001-01-01) are not evidence
+            check(
+                "published vs JSON-LD / article:published_time (within a day)",
+                True,
+                got is not None and abs((got - published).total_seconds()) < 86400,
+            )
+        canonical = (tree.xpath('//link[@rel="canonical"]/@href') or [None])[0]
+        check("canonical_url vs <link rel=canonical>", canonical, (row["canonical_url"] or row["url"]) == canonical)
+        lang = (tree.get("lang") or "").split("-")[0].lower()
+        check("language vs <html lang>", lang, row["language"] == lang)
+        people = [p.lower() for p in _people(ld.get("author"))]
+        check(
+            "each author within a JSON-LD Person author",
+            people,
+            bool(row["authors"]) and all(any(a.lower() in p for p in people) for a in row["authors"]),
+        )
+        for field_name, source in (row.get("provenance") or {}).items():
+            provenance.setdefault(field_name, Counter())[source] += 1
+    print("\nMetadata as archived (`newsarchive export`) against the page's own markup:\n")
+    print("| field | pages with evidence | agrees | share |")
+    print("| --- | --- | --- | --- |")
+    for name, (n, ok) in checks.items():
+        print(f"| {name} | {n} | {ok} | {ok / n:.2f} |")
+    for field_name in ("published", "authors", "title"):
+        counts = provenance.get(field_name, Counter())
+        print(f"{field_name} from: " + ", ".join(f"{source} {n}" for source, n in counts.most_common()))
 
 
 def main(argv=None) -> int:

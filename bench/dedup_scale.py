@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import re
 import shutil
@@ -58,6 +59,14 @@ def duplicates_line(run: Run) -> str:
 
 def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Path]:
     """Archives of each size (paths of their snapshots) and the new batch's JSONL file."""
+    recipe = {"sizes": sizes, "batch": batch}
+    made = root / "built.json"
+    snapshots = {size: root / f"archive-{size}.duckdb" for size in sizes}
+    batch_file = root / "new-batch.jsonl"
+    if made.exists() and json.loads(made.read_text()) == recipe:
+        print(f"reusing the archives built earlier in {root} ({made.name})")
+        return snapshots, batch_file
+    made.unlink(missing_ok=True)
     articles = NewsGenerator().articles(0, sizes[-1] + batch)
     steps, previous = [], 0
     started = time.perf_counter()
@@ -66,12 +75,10 @@ def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Pa
         write_jsonl(path, itertools.islice(articles, size - previous))
         steps.append((size, path))
         previous = size
-    batch_file = root / "new-batch.jsonl"
     write_jsonl(batch_file, itertools.islice(articles, batch))
     print(f"generated {sizes[-1] + batch} articles in {time.perf_counter() - started:.0f} s")
     grow = root / "grow.duckdb"
     remove_db(grow)
-    snapshots: dict[int, Path] = {}
     previous = 0
     for size, path in steps:
         run = newsarchive(grow, "ingest", "--quiet", str(path))  # the CLI's default workers, as a user builds one
@@ -79,11 +86,10 @@ def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Pa
             f"built {size} articles: +{size - previous} in {run.wall:.0f} s "
             f"({(size - previous) / run.wall:.0f} articles/s, peak RSS {run.peak_rss_mb:.0f} MB); {duplicates_line(run)}"
         )
-        snapshot = root / f"archive-{size}.duckdb"
-        copy_archive(grow, snapshot)
-        snapshots[size] = snapshot
+        copy_archive(grow, snapshots[size])
         previous = size
     remove_db(grow)
+    made.write_text(json.dumps(recipe))
     return snapshots, batch_file
 
 
@@ -91,9 +97,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000", help="archive sizes, comma-separated")
     parser.add_argument("--batch", type=int, default=2000, help="new articles added to each archive")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--workers", type=int, default=1, help="ingest --workers of the measured runs")
-    parser.add_argument("--keep", type=Path, help="build in this folder and keep it (a re-run reuses nothing)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="build in this folder and keep it; a re-run with the same --sizes and --batch reuses the archives",
+    )
     args = parser.parse_args()
     sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
     if not sizes or sizes[0] <= 0:

@@ -31,7 +31,7 @@ lint: $(STAMP)
 	$(BIN)/lint-imports
 
 # Every bench script drives the installed `newsarchive` command; figures and commands: docs/BENCHMARKS.md.
-# About 25 minutes on 2 cores (dedup_scale builds a 100,000-article archive).
+# About 45 minutes on the shared 2-core machine (dedup_scale builds a 100,000-article archive).
 bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py

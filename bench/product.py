@@ -49,14 +49,12 @@ class Run:
         return self
 
 
-def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,), env: dict[str, str] | None = None) -> Run:
+def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,)) -> Run:
     """``newsarchive --db DB ARGS...`` in a child process, with that process's own resource use."""
     argv = [*newsarchive_command(), "--db", str(db), *args]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env={**os.environ, **(env or {})}
-        )
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         # wait4 gives this child's own rusage (it and the descendants it reaped), unlike
         # RUSAGE_CHILDREN, whose peak RSS is the largest of every child so far.
         _, status, usage = os.wait4(proc.pid, 0)

@@ -4,10 +4,12 @@ One run:
   1. generates N article pages (30-150 KB of HTML each: navigation, teaser grids, inline
      scripts and styles, comments, JSON-LD; unique article text) plus a sitemap,
   2. serves them on 127.0.0.1 from a separate process,
-  3. ``ingest`` of the same pages saved as files (N extraction workers),
-  4. ``crawl --sitemap`` of the served site into a fresh archive (fetch, extract, dedup, store),
-and reports pages/s of both, their ratio, the CPU cores used (CPU seconds of this process and
-its descendants over wall time) and the longest reactor stall (LoopingCall heartbeat).
+  3. ``newsarchive ingest`` of the same pages saved as files (N extraction workers),
+  4. ``newsarchive crawl --sitemap`` of the served site into a fresh archive (fetch, extract,
+     dedup, store), with only the local host's delays lowered,
+and reports pages/s of both (whole processes, start-up included), their ratio, the CPU cores
+used (CPU seconds of the command and its descendants over wall time, sampled from /proc) and
+the crawl's reactor heartbeat figures from the Scrapy stats it logs at INFO.
 
     .venv/bin/python bench/crawl.py [--pages 2000] [--workers N] [--keep DIR] [-s NAME=VALUE ...]
 """
@@ -19,19 +21,16 @@ import json
 import multiprocessing
 import os
 import random
+import re
 import shutil
 import sys
 import tempfile
 import threading
-import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from archive.ingest.crawl import CrawlJob, run_crawl
-from archive.ingest.files import ingest
-from archive.ingest.pool import default_workers
-from archive.store import Archive
+from product import Run, newsarchive, remove_db
 
 WORDS = (
     "the council minister city government police report year people police court week plan said would could "
@@ -161,12 +160,14 @@ def free_port() -> int:
 
 
 class TreeCpu:
-    """CPU seconds of this process and its descendants (forkserver workers included), sampled
-    from /proc, because finished forkserver children are never reported to us by getrusage."""
+    """CPU seconds of this process and its descendants (the command, its forkserver and extraction
+    workers), sampled from /proc every 0.1 s, because finished forkserver children are never
+    reported to the command's parent by getrusage. A process's last 0.1 s may go unseen."""
 
     def __init__(self, exclude: set[int]):
         self.exclude = exclude
         self.seen: dict[int, float] = {}
+        self.parent: dict[int, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -193,9 +194,10 @@ class TreeCpu:
             except OSError:
                 continue
             self.seen[pid] = (int(fields[11]) + int(fields[12])) / tick
+            self.parent[pid] = int(fields[1])
 
     def _loop(self) -> None:
-        while not self._stop.wait(0.2):
+        while not self._stop.wait(0.1):
             self.sample()
 
     def __enter__(self) -> TreeCpu:
@@ -215,14 +217,28 @@ class TreeCpu:
 
     @property
     def main_seconds(self) -> float:
-        """This process alone (reactor, writer thread, file loading): the rest is extraction."""
-        return self.seen.get(os.getpid(), 0.0) - self.start.get(os.getpid(), 0.0)
+        """The command's own process (reactor, writer thread, file loading): the rest is extraction."""
+        me = os.getpid()
+        return sum(value - self.start.get(pid, 0.0) for pid, value in self.seen.items() if self.parent.get(pid) == me)
+
+
+def scrapy_stat(stderr: str, name: str) -> float:
+    """A value from the Scrapy stats that ``crawl`` logs at INFO when it closes (0 if never set)."""
+    found = re.search(rf"'newsarchive/{name}': ([0-9.]+)", stderr)
+    return float(found.group(1)) if found else 0.0
+
+
+def archived_in(run: Run, pattern: str) -> int:
+    found = re.search(pattern, run.stdout)
+    if not found:
+        sys.exit(f"bench: no summary line in the output of {' '.join(run.args)}:\n{run.stdout}{run.stderr[-2000:]}")
+    return int(found.group(1))
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--workers", type=int, default=default_workers())
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="--workers of both commands")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
     parser.add_argument(
         "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="extra crawl setting (repeatable)"
@@ -238,46 +254,53 @@ def main() -> int:
     )
     server = multiprocessing.get_context("spawn").Process(target=serve, args=(str(root / "site"), port), daemon=True)
     server.start()
+    not_measured = {server.pid} if server.pid else set()  # the fixture site's own CPU is not the product's
     try:
-        articles = root / "site" / "2026"
-        with Archive(root / "ingest.duckdb") as archive, TreeCpu({server.pid}) as cpu:
-            start = time.perf_counter()
-            stats = ingest(archive, [str(articles)], workers=args.workers)
-            t_ingest = time.perf_counter() - start
-        ingest_rate, ingest_cores = stats.archived / t_ingest, cpu.seconds / t_ingest
+        ingest_db, crawl_db = root / "ingest.duckdb", root / "crawl.duckdb"
+        remove_db(ingest_db)
+        remove_db(crawl_db)
+        with TreeCpu(not_measured) as cpu:
+            run = newsarchive(
+                ingest_db,
+                "ingest",
+                "--quiet",
+                "--workers",
+                str(args.workers),
+                str(root / "site" / "2026"),
+                allowed=(0, 1),
+            )
+        archived = archived_in(run, r"archived (\d+) new")
+        ingest_rate, ingest_cores = archived / run.wall, cpu.seconds / run.wall
         print(
-            f"ingest: {stats.archived} archived in {t_ingest:.1f} s = {ingest_rate:.1f} pages/s, {ingest_cores:.2f} cores busy "
-            f"({cpu.main_seconds * 1000 / max(stats.archived, 1):.1f} ms CPU per page in the main process)"
+            f"ingest: {archived} archived in {run.wall:.1f} s = {ingest_rate:.1f} pages/s, {ingest_cores:.2f} cores busy "
+            f"({cpu.main_seconds * 1000 / max(archived, 1):.1f} ms CPU per page in the main process)"
         )
 
-        overrides = {  # delays for the local host only; AutoThrottle, robots.txt and retries stay on
+        settings = {  # delays for the local host only; AutoThrottle, robots.txt and retries stay on
             "DOWNLOAD_SLOTS": json.dumps({"127.0.0.1": {"delay": 0}}),
             "DOWNLOAD_DELAY": "0",
             "AUTOTHROTTLE_START_DELAY": "0",
-            "NEWSARCHIVE_WORKERS": str(args.workers),
-            "LOG_LEVEL": os.environ.get("BENCH_LOG_LEVEL", "WARNING"),
+            "LOG_LEVEL": "INFO",  # the closing stats dump holds the reactor heartbeat figures
         }
-        overrides.update(item.split("=", 1) for item in args.set)
-        with TreeCpu({server.pid}) as cpu:
-            start = time.perf_counter()
-            summary = run_crawl(
-                str(root / "crawl.duckdb"),
-                [CrawlJob("sitemap", {"urls": [base + "/sitemap.xml"]})],
-                overrides,
-                command="bench crawl",
+        settings.update(item.split("=", 1) for item in args.set)
+        overrides = [arg for name, value in settings.items() for arg in ("-s", f"{name}={value}")]
+        with TreeCpu(not_measured) as cpu:
+            run = newsarchive(
+                crawl_db, "crawl", "--sitemap", base + "/sitemap.xml", "--workers", str(args.workers), *overrides
             )
-            t_crawl = time.perf_counter() - start
-        crawl_rate, crawl_cores = summary.archived / t_crawl, cpu.seconds / t_crawl
+        archived = archived_in(run, r"(\d+) articles archived")
+        crawl_rate, crawl_cores = archived / run.wall, cpu.seconds / run.wall
         print(
-            f"crawl:  {summary.archived} archived in {t_crawl:.1f} s = {crawl_rate:.1f} pages/s, {crawl_cores:.2f} cores busy "
-            f"({cpu.main_seconds * 1000 / max(summary.archived, 1):.1f} ms CPU per page in the main process; "
-            f"{summary.pages_fetched} responses; drops {summary.drops or 'none'})"
+            f"crawl:  {archived} archived in {run.wall:.1f} s = {crawl_rate:.1f} pages/s, {crawl_cores:.2f} cores busy "
+            f"({cpu.main_seconds * 1000 / max(archived, 1):.1f} ms CPU per page in the main process)"
         )
+        print(f"        {run.stdout.strip().splitlines()[-1]}")
         print(f"crawl / ingest = {crawl_rate / ingest_rate:.2f} (target >= 0.85)")
         print(
-            f"longest reactor stall: {summary.max_stall_ms:.0f} ms during the crawl, {summary.stalls_over_100ms} stalls over 100 ms "
-            f"(start-up before the first response: {summary.startup_stall_ms:.0f} ms); most reactor CPU between two "
-            f"50 ms heartbeats: {summary.max_busy_ms:.0f} ms"
+            f"longest reactor stall: {scrapy_stat(run.stderr, 'reactor_max_stall_ms'):.0f} ms during the crawl, "
+            f"{scrapy_stat(run.stderr, 'reactor_stalls_over_100ms'):.0f} stalls over 100 ms "
+            f"(start-up before the first response: {scrapy_stat(run.stderr, 'reactor_startup_stall_ms'):.0f} ms); "
+            f"most reactor CPU between two 50 ms heartbeats: {scrapy_stat(run.stderr, 'reactor_max_busy_ms'):.0f} ms"
         )
         print(f"load average after the run: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     finally:

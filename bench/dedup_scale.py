@@ -1,203 +1,167 @@
-"""Dedup at scale: a generated archive ingested in batches; time of the dedup stage alone.
+"""Per-document cost of adding the same new articles to archives of different sizes, through ``newsarchive ingest``.
 
-Articles are generated (no eval data): topics with their own vocabulary, names and
-figures; ~10% copies (verbatim, edited, truncated, re-boilerplated, rewritten); many
-same-topic non-copies; per-source headers and footers. Each batch goes through
-ArchiveWriter-like steps: Archive.insert, then Deduplicator.assign, in one transaction.
+1. Generates ``max(--sizes) + --batch`` news-like articles (bench/newsgen.py, deterministic:
+   ~10 % copies of earlier stories, per-site boilerplate, same-topic non-copies) as JSONL
+   ``{"url", "title", "text"}`` files: one file per step between two sizes, and the new batch.
+2. Builds the archives the way a user would, ``newsarchive ingest`` of one file after the other
+   into one archive, and keeps a copy of the archive file at each size.
+3. Each round, for every size (the order alternates between rounds), copies that archive
+   (not timed) and times ``newsarchive --db COPY ingest --quiet --workers W batch.jsonl``: the
+   whole process, start-up, extraction, dedup against the whole archive and the commit included.
+   Size 0 (a fresh archive) shows the fixed cost of a run.
 
-    python bench/dedup_scale.py --articles 200000 --db /tmp/scale.duckdb
+Reported per size: median wall ms per new article, CPU ms, peak RSS (the kernel's accounting of
+the finished process), the articles the archive now groups with another; and, per round, each
+size's time over the smallest non-zero size's: the flatness of dedup cost with archive size.
+``--workers 1`` (the default here) keeps all the work in one process, so that CPU time and peak
+RSS are the whole run's.
 
-Times are wall clock and CPU time (process_time) of Deduplicator.assign per article,
-averaged over the --window articles before each checkpoint; DuckDB runs on one thread.
+    .venv/bin/python bench/dedup_scale.py [--sizes 10000,100000] [--batch 2000] [--rounds 3] [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
-import resource
+import re
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from archive.dedup import Deduplicator  # noqa: E402
-from archive.dedup.features import signature_input  # noqa: E402
-from archive.models import Article, RawDocument  # noqa: E402
-from archive.store import Archive  # noqa: E402
-from archive.textnorm import text_hash  # noqa: E402
-
-COMMON = "the a of to and in that for on with as by at from was is has have will said but not after new also its their more".split()
-SYLLABLES = "ka lo mi ra te su vin dor pel an gro has tur ben lis mar qui zen fo ul ep ix".split()
+from newsgen import NewsGenerator, write_jsonl
+from product import Run, newsarchive, remove_db
 
 
-def _words(rng: np.random.Generator, count: int, length=(2, 4)) -> list[str]:
-    return ["".join(rng.choice(SYLLABLES, size=rng.integers(*length))) for _ in range(count)]
+def copy_archive(source: Path, target: Path) -> None:
+    remove_db(target)
+    shutil.copyfile(source, target)
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists():
+        shutil.copyfile(wal, target.with_name(target.name + ".wal"))
 
 
-class Generator:
-    """Deterministic synthetic news: topics, stories, copies."""
-
-    def __init__(self, seed: int = 7, topics: int = 400, sources: int = 300):
-        self.rng = np.random.default_rng(seed)
-        vocab = _words(self.rng, 30000)
-        self.vocab = np.array(vocab)
-        self.topics = [
-            {
-                "words": self.rng.choice(len(vocab), size=600, replace=False),
-                "names": [w.capitalize() for w in _words(self.rng, 25, (2, 3))],
-            }
-            for _ in range(topics)
-        ]
-        self.sources = [f"site{i}.example" for i in range(sources)]
-        self.footers = {
-            s: [
-                f"Subscribe to {s} for unlimited access.",
-                f"Sign up for the {s} newsletter.",
-                "Comments are moderated.",
-            ]
-            for s in self.sources
-        }
-        self.stories: list[list[str]] = []  # paragraphs of earlier originals, to copy from
-
-    def _sentence(self, topic) -> str:
-        n = int(self.rng.integers(12, 28))
-        own = self.vocab[self.rng.choice(topic["words"], size=n // 2)]
-        common = self.rng.choice(COMMON, size=n - n // 2)
-        tokens = list(np.concatenate([own, common]))
-        self.rng.shuffle(tokens)
-        tokens.insert(int(self.rng.integers(0, n)), self.rng.choice(topic["names"]))
-        if self.rng.random() < 0.4:
-            tokens.insert(int(self.rng.integers(0, n)), str(int(self.rng.integers(2, 5000))))
-        return " ".join(tokens).capitalize() + "."
-
-    def original(self) -> list[str]:
-        topic = self.topics[int(self.rng.integers(len(self.topics)))]
-        paragraphs = [
-            " ".join(self._sentence(topic) for _ in range(int(self.rng.integers(2, 4))))
-            for _ in range(int(self.rng.integers(6, 14)))
-        ]
-        if len(self.stories) < 20000:
-            self.stories.append(paragraphs)
-        else:
-            self.stories[int(self.rng.integers(len(self.stories)))] = paragraphs
-        return paragraphs
-
-    def copy(self) -> list[str]:
-        story = list(self.stories[int(self.rng.integers(len(self.stories)))])
-        kind = self.rng.random()
-        if kind < 0.3:  # truncated
-            return story[: max(2, int(len(story) * self.rng.uniform(0.3, 0.8)))]
-        if kind < 0.6:  # edited: paragraphs dropped, words swapped
-            kept = [p for p in story if self.rng.random() > 0.2] or story[:1]
-            return [" ".join(w if self.rng.random() > 0.05 else "reportedly" for w in p.split()) for p in kept]
-        return story  # verbatim under other boilerplate
-
-    def article(self, i: int) -> Article:
-        paragraphs = self.copy() if self.stories and self.rng.random() < 0.1 else self.original()
-        source = self.sources[int(self.rng.integers(len(self.sources)))]
-        text = "\n\n".join([f"{source} | News | Sport"] + paragraphs + self.footers[source])
-        url = f"https://{source}/a/{i}"
-        return Article(url=url, source=source, origin="crawl", text=text, text_hash=text_hash(text))
+def duplicates_of(run: Run) -> int:
+    """The run's own summary: "read N, archived M new, D of them duplicates, ..."."""
+    found = re.search(r"archived (\d+) new, (\d+) of them duplicates", run.stdout)
+    if not found:
+        sys.exit(f"bench: no summary line in the output of {' '.join(run.args)}")
+    return int(found.group(2))
 
 
-def rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+def duplicates_line(run: Run) -> str:
+    return next((line for line in run.stdout.splitlines() if line.startswith("read ")), "?")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--articles", type=int, default=200_000)
-    parser.add_argument("--batch", type=int, default=200)
-    parser.add_argument("--db", default="/tmp/dedup_scale.duckdb")
-    parser.add_argument("--window", type=int, default=2000, help="articles averaged around each checkpoint")
-    parser.add_argument("--checkpoints", default="10000,50000,100000,200000")
-    parser.add_argument("--threads", type=int, default=1, help="DuckDB threads (1: the dedup stage on one core)")
-    parser.add_argument("--memory-limit", default=None, help="DuckDB memory_limit, e.g. 1GB (default: DuckDB's)")
+def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Path]:
+    """Archives of each size (paths of their snapshots) and the new batch's JSONL file."""
+    recipe = {"sizes": sizes, "batch": batch}
+    made = root / "built.json"
+    snapshots = {size: root / f"archive-{size}.duckdb" for size in sizes}
+    batch_file = root / "new-batch.jsonl"
+    if made.exists() and json.loads(made.read_text()) == recipe:
+        print(f"reusing the archives built earlier in {root} ({made.name})")
+        return snapshots, batch_file
+    made.unlink(missing_ok=True)
+    articles = NewsGenerator().articles(0, sizes[-1] + batch)
+    steps, previous = [], 0
+    started = time.perf_counter()
+    for size in sizes:
+        path = root / f"articles-{previous}-{size}.jsonl"
+        write_jsonl(path, itertools.islice(articles, size - previous))
+        steps.append((size, path))
+        previous = size
+    write_jsonl(batch_file, itertools.islice(articles, batch))
+    print(f"generated {sizes[-1] + batch} articles in {time.perf_counter() - started:.0f} s")
+    grow = root / "grow.duckdb"
+    remove_db(grow)
+    previous = 0
+    for size, path in steps:
+        run = newsarchive(grow, "ingest", "--quiet", str(path))  # the CLI's default workers, as a user builds one
+        print(
+            f"built {size} articles: +{size - previous} in {run.wall:.0f} s "
+            f"({(size - previous) / run.wall:.0f} articles/s, peak RSS {run.peak_rss_mb:.0f} MB); {duplicates_line(run)}"
+        )
+        copy_archive(grow, snapshots[size])
+        previous = size
+    remove_db(grow)
+    made.write_text(json.dumps(recipe))
+    return snapshots, batch_file
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="archive sizes, comma-separated")
+    parser.add_argument("--batch", type=int, default=2000, help="new articles added to each archive")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--workers", type=int, default=1, help="ingest --workers of the measured runs")
     parser.add_argument(
-        "--signatures-in-writer",
-        action="store_true",
-        help="tokenise for MinHash inside assign, as before signature input moved to the extraction workers",
+        "--keep",
+        type=Path,
+        help="build in this folder and keep it; a re-run with the same --sizes and --batch reuses the archives",
     )
     args = parser.parse_args()
-    for suffix in ("", ".wal"):
-        if os.path.exists(args.db + suffix):
-            os.remove(args.db + suffix)
-    checkpoints = sorted(int(c) for c in args.checkpoints.split(",") if int(c) <= args.articles)
-    generator = Generator()
-    archive = Archive(args.db)
-    dedup = Deduplicator()
-    con = archive.con
-    con.execute(f"SET threads = {args.threads}")
-    if args.memory_limit:
-        con.execute("SET memory_limit = ?", [args.memory_limit])
-    dedup_seconds, dedup_cpu, worker_cpu, words, candidates, verified, joined = [], [], [], 0, [], [], 0
-    started = time.perf_counter()
-    for start in range(0, args.articles, args.batch):
-        batch = [generator.article(i) for i in range(start, min(args.articles, start + args.batch))]
-        words += sum(len(a.text.split()) for a in batch)
-        pairs = [(RawDocument(a.url, a.source, a.origin, b""), a) for a in batch]
-        # In ingest and crawl the signature input is computed in the extraction workers
-        # (archive.ingest.pool.guarded_extract); it is timed apart from the writer's assign().
-        s0 = time.process_time()
-        precomputed = (
-            None
-            if args.signatures_in_writer
-            else {
-                a.text: (dedup.config.shingle_size, *signature_input(a.text, dedup.config.shingle_size)) for a in batch
-            }
-        )
-        worker_cpu.append(time.process_time() - s0)
-        con.execute("BEGIN TRANSACTION")
-        ids = archive.insert(pairs)
-        t0, c0 = time.perf_counter(), time.process_time()
-        joined += dedup.assign(archive, ids, precomputed)
-        dedup_seconds.append(time.perf_counter() - t0)
-        dedup_cpu.append(time.process_time() - c0)
-        con.execute("COMMIT")
-        candidates.append(dedup.last.candidates)
-        verified.append(dedup.last.verified)
-        done = start + len(batch)
-        if done in checkpoints:
-            n = max(1, args.window // args.batch)
-            per_article = sum(dedup_seconds[-n:]) / (n * args.batch)
-            cpu_per_article = sum(dedup_cpu[-n:]) / (n * args.batch)
-            row = {
-                "archive_size": done,
-                "dedup_ms_per_article": round(per_article * 1000, 3),
-                "dedup_articles_per_s": round(1 / per_article, 1),
-                "dedup_cpu_ms_per_article": round(cpu_per_article * 1000, 3),
-                "dedup_articles_per_cpu_s": round(1 / cpu_per_article, 1),
-                "worker_signature_cpu_ms_per_article": round(sum(worker_cpu[-n:]) / (n * args.batch) * 1000, 3),
-                "candidates_per_article": round(sum(candidates[-n:]) / (n * args.batch), 2),
-                "verified_per_article": round(sum(verified[-n:]) / (n * args.batch), 2),
-                "joined_total": joined,
-                "peak_rss_mb": round(rss_mb()),
-                "mean_words": round(words / done),
-                "elapsed_s": round(time.perf_counter() - started),
-            }
-            print(json.dumps(row), flush=True)
-    total, cpu = sum(dedup_seconds), sum(dedup_cpu)
+    sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
+    if not sizes or sizes[0] <= 0:
+        parser.error("--sizes: positive article counts, e.g. 10000,100000")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
+    with tempfile.TemporaryDirectory(prefix="bench-dedup-scale-") as tmp_name:
+        root = args.keep or Path(tmp_name)
+        root.mkdir(parents=True, exist_ok=True)
+        snapshots, batch_file = build(sizes, args.batch, root)
+        work = root / "work.duckdb"
+        runs: dict[int, list[Run]] = {size: [] for size in [0, *sizes]}
+        joined: dict[int, int] = {}
+        for round_number in range(args.rounds):
+            order = [0, *sizes] if round_number % 2 == 0 else [*reversed(sizes), 0]
+            for size in order:
+                if size:
+                    copy_archive(snapshots[size], work)
+                else:
+                    remove_db(work)
+                run = newsarchive(work, "ingest", "--quiet", "--workers", str(args.workers), str(batch_file))
+                runs[size].append(run)
+                joined[size] = duplicates_of(run)
+        remove_db(work)
+        report(args, sizes, runs, joined)
+    print(f"\nload average {os.getloadavg()[0]:.2f} at the end")
+    return 0
+
+
+def report(args, sizes: list[int], runs: dict[int, list[Run]], joined: dict[int, int]) -> None:
+    batch = args.batch
     print(
-        json.dumps(
-            {
-                "articles": args.articles,
-                "dedup_seconds": round(total, 1),
-                "dedup_cpu_seconds": round(cpu, 1),
-                "dedup_articles_per_s_overall": round(args.articles / total, 1),
-                "dedup_articles_per_cpu_s_overall": round(args.articles / cpu, 1),
-                "worker_signature_cpu_seconds": round(sum(worker_cpu), 1),
-                "peak_rss_mb": round(rss_mb()),
-            }
-        )
+        f"\n{batch} new articles added to each archive, {args.rounds} rounds, --workers {args.workers} (median; min-max)\n"
     )
-    archive.close()
+    print(
+        "| archive size | wall ms / new article | CPU ms / new article | peak RSS | of them duplicates (ingest summary) |"
+    )
+    print("|---|---|---|---|---|")
+    for size, measured in runs.items():
+        walls = [run.wall * 1000 / batch for run in measured]
+        cpus = [run.cpu * 1000 / batch for run in measured]
+        rss = statistics.median(run.peak_rss_mb for run in measured)
+        print(
+            f"| {size:,} | {statistics.median(walls):.2f} ({min(walls):.2f}-{max(walls):.2f}) "
+            f"| {statistics.median(cpus):.2f} | {rss:.0f} MB | {joined[size]} |"
+        )
+    smallest = sizes[0]
+    for size in sizes[1:]:
+        ratios = [a.wall / b.wall for a, b in zip(runs[size], runs[smallest])]
+        cpu_ratios = [a.cpu / b.cpu for a, b in zip(runs[size], runs[smallest])]
+        print(
+            f"\n{size:,} over {smallest:,}, per round: wall {', '.join(f'{r:.2f}' for r in ratios)} "
+            f"(median {statistics.median(ratios):.2f}x); CPU median {statistics.median(cpu_ratios):.2f}x"
+        )
+    fixed = statistics.median(run.wall for run in runs[0])
+    for size in sizes:
+        extra = [(run.wall - fixed) * 1000 / batch for run in runs[size]]
+        print(f"over a fresh archive, {size:,}: +{statistics.median(extra):.2f} ms per new article (median)")
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

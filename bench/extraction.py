@@ -1,12 +1,21 @@
 #!/usr/bin/env python3
-"""Extraction quality and speed on the Zyte article-extraction benchmark (181 pages).
+"""Body text that ``newsarchive ingest`` archives, scored against gold text, next to plain trafilatura.
 
-Runs the project's ``archive.extract.extract`` over ../shared/eval/extraction/html/ and, in the
-same run, plain ``trafilatura.extract`` with defaults and with favor_precision + comments off;
-scores all with the benchmark's score.py (body F1, precision, recall) and prints pages/s.
-A second table checks metadata fields against the page's own structured data and the URL.
+For each evaluation set, in one run:
+  1. the pages are written as a user would have them: one gzipped WARC file of HTTP responses
+     (URL and the stored page bytes, no charset in the header, so the product detects it) for
+     every page with a URL of its own; pages without one (or sharing another page's URL) as an
+     ``.html`` file in a folder of their own;
+  2. ``newsarchive ingest`` archives them into a fresh archive, ``newsarchive export`` reads the
+     stored text back, matched to pages by URL (or file name);
+  3. plain ``trafilatura.extract`` runs on the same page bytes (the reference);
+  4. each set's own ``score.py`` scores all of them.
 
-    .venv/bin/python bench/extraction.py [--eval-dir ../shared/eval/extraction] [--limit N]
+Sets: ``zyte`` (../shared/eval/extraction, 181 pages with gold text: the test set),
+``dev-full`` (../shared/eval/extraction-dev, 77 pages with gold text) and ``dev-snippets``
+(the same folder, 790 pages with must / must-not snippets): the dev sets are for tuning.
+
+    .venv/bin/python bench/extraction.py [--set zyte --set dev-full --set dev-snippets] [--workers N]
 """
 
 from __future__ import annotations
@@ -14,224 +23,263 @@ from __future__ import annotations
 import argparse
 import gzip
 import importlib.util
+import io
 import json
 import sys
+import tempfile
 import time
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import unquote
 
+import lxml.html
 import trafilatura
+from product import export, newsarchive, shared_eval
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from archive.errors import ExtractionError
-from archive.extract import extract
-from archive.models import RawDocument
+SHARED = shared_eval()
+TRAFILATURA_SETTINGS = {
+    "trafilatura (defaults)": {},
+    "trafilatura (precision, no comments)": {"favor_precision": True, "include_comments": False},
+}
 
-DEFAULT_EVAL = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "extraction"
+
+@dataclass
+class EvalSet:
+    name: str
+    folder: Path
+    kind: str  # "full": gold text, "snippets": must / must-not snippets
+    gold_file: str
 
 
-def load_scorer(eval_dir: Path):
-    spec = importlib.util.spec_from_file_location("zyte_score", eval_dir / "score.py")
+SETS = {
+    "zyte": EvalSet("zyte", SHARED / "extraction", "full", "ground-truth.json"),
+    "dev-full": EvalSet("dev-full", SHARED / "extraction-dev", "full", "ground-truth.json"),
+    "dev-snippets": EvalSet("dev-snippets", SHARED / "extraction-dev", "snippets", "snippets.json"),
+}
+
+
+def load_scorer(folder: Path):
+    spec = importlib.util.spec_from_file_location(f"score_{folder.name.replace('-', '_')}", folder / "score.py")
+    assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
 
 
-def timed(pages, fn) -> tuple[dict[str, str], float]:
-    out, elapsed = {}, 0.0
-    for page_id, payload in pages:
-        start = time.perf_counter()
+def write_inputs(pages: dict[str, tuple[str | None, bytes]], root: Path) -> dict[str, str]:
+    """Pages as files a user would ingest; returns the archived URL each page will have -> page id."""
+    root.mkdir(parents=True)
+    url_to_id: dict[str, str] = {}
+    with (root / "pages.warc.gz").open("wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for page_id, (url, body) in pages.items():
+            if url and url not in url_to_id:
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+                record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers)
+                writer.write_record(record)
+                url_to_id[url] = page_id
+            else:  # no URL of its own: a saved page, alone in its folder (the folder names its source)
+                file = root / "saved" / page_id / f"{page_id}.html"
+                file.parent.mkdir(parents=True)
+                file.write_bytes(body)
+                url_to_id[file.absolute().as_uri()] = page_id
+    return url_to_id
+
+
+def archived_rows(
+    pages: dict[str, tuple[str | None, bytes]], work: Path, workers: int | None
+) -> tuple[dict[str, dict], list[str], float]:
+    """Page id -> the article ``newsarchive export`` wrote for it; the rejection lines; ingest wall seconds."""
+    url_to_id = write_inputs(pages, work / "input")
+    db = work / "archive.duckdb"
+    args = ["ingest", "--quiet", str(work / "input")] + (["--workers", str(workers)] if workers else [])
+    run = newsarchive(db, *args, allowed=(0, 1))  # 1: some pages were rejected
+    rejected = [line for line in run.stderr.splitlines() if line.startswith("rejected: ")]
+    rows: dict[str, dict] = {}
+    for row in export(db, work / "articles.jsonl"):
+        page_id = url_to_id.get(row["url"]) or url_to_id.get(unquote(row["url"]))
+        if page_id is None:
+            sys.exit(f"bench: archived URL {row['url']} is none of the pages written")
+        rows[page_id] = row
+    return rows, rejected, run.wall
+
+
+def plain_trafilatura(pages: dict[str, tuple[str | None, bytes]], settings: dict) -> tuple[dict[str, str], float]:
+    out, start = {}, time.perf_counter()
+    for page_id, (_url, body) in pages.items():
+        out[page_id] = trafilatura.extract(body, **settings) or ""
+    return out, time.perf_counter() - start
+
+
+def score_rows(eval_set: EvalSet, scorer, gold: dict, systems: dict[str, dict[str, str]], bootstrap: int) -> None:
+    if eval_set.kind == "full":
+        print("| system | F1 (± bootstrap std) | precision | recall | accuracy | empty |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        truth = {pid: item.get("articleBody") or "" for pid, item in gold.items()}
+        for name, preds in systems.items():
+            pages = [scorer.page_scores(truth[pid], preds.get(pid)) for pid in truth]
+            res = scorer.aggregate(pages)
+            # The two score.py versions differ in this one signature (the dev one takes the aggregate).
+            if eval_set.name == "zyte":
+                std = scorer.bootstrap_std(pages, bootstrap, 0)
+            else:
+                std = scorer.bootstrap_std(pages, scorer.aggregate, bootstrap, 0)
+            empty = sum(1 for p in pages if p["precision"] is None)
+            f1_std = f" ± {std['f1']:.3f}" if std.get("f1") is not None else ""
+            print(
+                f"| {name} | {res['f1']:.3f}{f1_std} | {res['precision']:.3f} | {res['recall']:.3f} "
+                f"| {res['accuracy']:.3f} | {empty} |"
+            )
+    else:
+        print("| system | with found | without absent | acc (pooled) | F1 (pooled, ± std) | P | R | empty |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+        snippets = {pid: {"with": list(v["with"]), "without": list(v["without"])} for pid, v in gold.items()}
+        for name, preds in systems.items():
+            res = scorer.score_snippets(snippets, preds, bootstrap, 0)
+            print(
+                f"| {name} | {res['with_found']:.3f} | {res['without_absent']:.3f} | {res['accuracy']:.3f} "
+                f"| {res['f1']:.3f} ± {res['std'].get('f1', 0.0):.3f} | {res['precision']:.3f} "
+                f"| {res['recall']:.3f} | {res['empty']} |"
+            )
+
+
+def run_set(eval_set: EvalSet, args, tmp: Path) -> None:
+    gold = json.loads((eval_set.folder / eval_set.gold_file).read_text(encoding="utf-8"))
+    ids = sorted(gold)[: args.limit or None]
+    gold = {pid: gold[pid] for pid in ids}
+    pages = {
+        pid: (gold[pid].get("url"), gzip.decompress((eval_set.folder / "html" / f"{pid}.html.gz").read_bytes()))
+        for pid in ids
+    }
+    rows, rejected, ingest_s = archived_rows(pages, tmp / eval_set.name, args.workers)
+    texts = {pid: row["text"] or "" for pid, row in rows.items()}
+    systems = {"newsarchive ingest (archived text)": texts}
+    timings = {}
+    for name, settings in TRAFILATURA_SETTINGS.items():
+        systems[name], timings[name] = plain_trafilatura(pages, settings)
+    saved = sum(1 for pid in ids if not gold[pid].get("url"))
+    print(f"\n## {eval_set.name}: {len(ids)} pages ({saved} without a URL, fed as .html files)\n")
+    print(
+        f"archived {len(texts)} of {len(ids)} pages, rejected {len(rejected)} "
+        f"(`newsarchive ingest` {ingest_s:.1f} s for all of them, start-up included; "
+        + ", ".join(f"{name} {seconds:.1f} s in process" for name, seconds in timings.items())
+        + ")\n"
+    )
+    reasons = Counter(line.rsplit(": ", 1)[-1] for line in rejected)
+    for reason, n in reasons.most_common():
+        print(f"- rejected {n}: {reason}")
+    if reasons:
+        print()
+    score_rows(eval_set, load_scorer(eval_set.folder), gold, systems, args.bootstrap)
+    if eval_set.kind == "full":
+        metadata_table(pages, rows)
+
+
+UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")  # the sets with gold text are UTF-8 pages
+
+
+def _jsonld_article(tree) -> dict:
+    """The page's first JSON-LD object whose @type names an article (NewsArticle, BlogPosting, ...)."""
+    stack: list = []
+    for script in tree.xpath('//script[@type="application/ld+json"]/text()'):
         try:
-            out[page_id] = fn(payload) or ""
-        except ExtractionError:
-            out[page_id] = ""
-        elapsed += time.perf_counter() - start
-    return out, elapsed
+            stack.append(json.loads(script))
+        except ValueError:
+            continue
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, list):
+            stack[:0] = item
+        elif isinstance(item, dict):
+            kinds = item.get("@type") or []
+            kinds = [kinds] if isinstance(kinds, str) else kinds
+            if any(isinstance(k, str) and ("Article" in k or k == "BlogPosting") for k in kinds):
+                return item
+            stack[:0] = item.get("@graph") or []
+    return {}
+
+
+def _date(value) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(str(value).strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _people(author) -> list[str]:
+    authors = author if isinstance(author, list) else [author]
+    return [
+        a["name"]
+        for a in authors
+        if isinstance(a, dict) and a.get("@type") == "Person" and isinstance(a.get("name"), str)
+    ]
+
+
+def metadata_table(pages: dict[str, tuple[str | None, bytes]], rows: dict[str, dict]) -> None:
+    """Archived metadata (from the export) against the page's own markup, parsed here with lxml alone."""
+    checks: dict[str, list[int]] = {}
+    provenance: dict[str, Counter] = {}
+
+    def check(name: str, evidence, agrees: bool) -> None:
+        if evidence:
+            row = checks.setdefault(name, [0, 0])
+            row[0] += 1
+            row[1] += agrees
+
+    for page_id, row in rows.items():
+        tree = lxml.html.fromstring(pages[page_id][1], parser=UTF8_PARSER)
+        ld = _jsonld_article(tree)
+        meta = {m.get("property") or m.get("name"): m.get("content") for m in tree.xpath("//meta[@content]")}
+        headline = ld.get("headline") or meta.get("og:title")
+        title = (row["title"] or "").strip().lower()
+        check("title vs JSON-LD headline / og:title", headline, title == str(headline).strip().lower())
+        published = _date(ld.get("datePublished") or meta.get("article:published_time") or "")
+        got = _date(row["published"]) if row["published"] else None
+        if published and published.year >= 1990:  # JSON-LD placeholders (0001-01-01) are not evidence
+            check(
+                "published vs JSON-LD / article:published_time (within a day)",
+                True,
+                got is not None and abs((got - published).total_seconds()) < 86400,
+            )
+        canonical = (tree.xpath('//link[@rel="canonical"]/@href') or [None])[0]
+        check("canonical_url vs <link rel=canonical>", canonical, (row["canonical_url"] or row["url"]) == canonical)
+        lang = (tree.get("lang") or "").split("-")[0].lower()
+        check("language vs <html lang>", lang, row["language"] == lang)
+        people = [p.lower() for p in _people(ld.get("author"))]
+        check(
+            "each author within a JSON-LD Person author",
+            people,
+            bool(row["authors"]) and all(any(a.lower() in p for p in people) for a in row["authors"]),
+        )
+        for field_name, source in (row.get("provenance") or {}).items():
+            provenance.setdefault(field_name, Counter())[source] += 1
+    print("\nMetadata as archived (`newsarchive export`) against the page's own markup:\n")
+    print("| field | pages with evidence | agrees | share |")
+    print("| --- | --- | --- | --- |")
+    for name, (n, ok) in checks.items():
+        print(f"| {name} | {n} | {ok} | {ok / n:.2f} |")
+    for field_name in ("published", "authors", "title"):
+        counts = provenance.get(field_name, Counter())
+        print(f"{field_name} from: " + ", ".join(f"{source} {n}" for source, n in counts.most_common()))
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--eval-dir", type=Path, default=DEFAULT_EVAL)
-    ap.add_argument("--limit", type=int, default=0)
-    ap.add_argument("--repeat", type=int, default=1, help="timing rounds; the fastest counts")
-    ap.add_argument(
-        "--rules",
-        action="store_true",
-        help="also count, per boilerplate rule, removed blocks and how many of them the gold body contains",
-    )
-    args = ap.parse_args(argv)
-    score = load_scorer(args.eval_dir)
-    gt_all = json.loads((args.eval_dir / "ground-truth.json").read_text(encoding="utf-8"))
-    paths = sorted((args.eval_dir / "html").glob("*.html.gz"))[: args.limit or None]
-    html = [(p.name[:-8], gzip.open(p, "rt", encoding="utf-8").read()) for p in paths]  # noqa: SIM115
-    raws = {
-        pid: RawDocument(
-            url=gt_all[pid]["url"],
-            source=urlsplit(gt_all[pid]["url"]).hostname or "",
-            origin="html",
-            body=text.encode("utf-8"),
-        )
-        for pid, text in html
-    }
-    gt = {pid: gt_all[pid]["articleBody"] for pid, _ in html}
-    articles = {}
-
-    def ours(raw):
-        article = extract(raw)
-        articles[raw.url] = article
-        return article.text
-
-    systems = [
-        ("trafilatura.extract (defaults)", html, lambda h: trafilatura.extract(h)),
-        (
-            "trafilatura.extract (precision, no comments)",
-            html,
-            lambda h: trafilatura.extract(h, favor_precision=True, include_comments=False),
-        ),
-        ("newsarchive extract (incl. metadata)", [(pid, raws[pid]) for pid, _ in html], ours),
-    ]
-    trafilatura.extract(html[0][1])  # warm-up
-    print(f"{len(html)} pages, trafilatura {trafilatura.__version__}\n")
-    print("| system | F1 | precision | recall | accuracy | pages/s | time vs trafilatura defaults |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
-    # Rounds interleave the systems so that load from other processes hits them alike.
-    best: dict[str, float] = {}
-    preds_of: dict[str, dict[str, str]] = {}
-    for _ in range(max(1, args.repeat)):
-        for name, pages, fn in systems:
-            preds_of[name], elapsed = timed(pages, fn)
-            best[name] = min(best.get(name, elapsed), elapsed)
-    base_time = best[systems[0][0]]
-    for name, pages, _ in systems:
-        res = score.aggregate([score.page_scores(gt[pid], preds_of[name].get(pid)) for pid in gt])
-        print(
-            f"| {name} | {res['f1']:.3f} | {res['precision']:.3f} | {res['recall']:.3f} | {res['accuracy']:.3f} "
-            f"| {len(pages) / best[name]:.1f} | {best[name] / base_time:.2f}x |"
-        )
-    metadata_table(html, raws, articles)
-    if args.rules:
-        rules_table(score, gt, raws)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--set", dest="sets", action="append", choices=sorted(SETS), help="default: all three")
+    parser.add_argument("--workers", type=int, default=None, help="ingest --workers (default: the CLI's)")
+    parser.add_argument("--limit", type=int, default=0, help="first N pages of each set (a quick look)")
+    parser.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the ± figures")
+    args = parser.parse_args(argv)
+    print(f"trafilatura {trafilatura.__version__}; scores from each set's own score.py")
+    with tempfile.TemporaryDirectory(prefix="bench-extraction-") as tmp:
+        for name in args.sets or ["zyte", "dev-full", "dev-snippets"]:
+            run_set(SETS[name], args, Path(tmp))
     return 0
-
-
-def rules_table(score, gt, raws) -> None:
-    """Per rule: blocks removed over all pages, and how many of them are (mostly) in the gold body."""
-    import archive.extract.article as extraction
-
-    counts: dict[str, list[int]] = {}
-    clean = extraction.clean_blocks
-    current = {}
-
-    def counting(blocks, *args, **kwargs):
-        result = clean(blocks, *args, **kwargs)
-        gold = set(score.shingles(score.tokens(gt[current["id"]])))
-        gold_text = " ".join(score.tokens(gt[current["id"]]))
-        for block in blocks:
-            if block.removed and block.removed != "empty":
-                toks = score.tokens(block.text)
-                sh = score.shingles(toks)
-                in_gold = sum(s in gold for s in sh) > len(sh) / 2 if sh else bool(toks) and " ".join(toks) in gold_text
-                row = counts.setdefault(block.removed, [0, 0])
-                row[0] += 1
-                row[1] += in_gold
-        return result
-
-    extraction.clean_blocks = counting
-    try:
-        for pid, raw in raws.items():
-            current["id"] = pid
-            try:
-                extract(raw)
-            except ExtractionError:
-                pass
-    finally:
-        extraction.clean_blocks = clean
-    print("\n| rule | blocks removed | of which in the gold body |")
-    print("| --- | --- | --- |")
-    for rule, (n, in_gold) in sorted(counts.items(), key=lambda x: -x[1][0]):
-        print(f"| {rule} | {n} | {in_gold} |")
-
-
-def metadata_table(html, raws, articles) -> None:
-    """Fields checked against independent evidence on the page (own JSON-LD / meta / URL)."""
-    from trafilatura.utils import load_html
-
-    from archive.extract.dates import URL_DATE, parse_date
-    from archive.extract.metadata import _names, clean_author, jsonld_objects, meta_tags, split_authors
-
-    rows = {
-        k: [0, 0]
-        for k in ("title", "published (date)", "published vs URL date", "authors", "canonical_url", "language")
-    }
-    provenance: dict[str, dict[str, int]] = {}
-    for pid, text in html:
-        raw = raws[pid]
-        article = articles.get(raw.url)
-        if article is None:
-            continue
-        for field_name, source in article.provenance.items():
-            provenance.setdefault(field_name, {}).setdefault(source, 0)
-            provenance[field_name][source] += 1
-        tree = load_html(text)
-        ld = (jsonld_objects(tree) or [{}])[0]
-        meta = meta_tags(tree)
-        truth = {
-            "title": ld.get("headline") or meta.get("og:title"),
-            "published (date)": parse_date(ld.get("datePublished") or meta.get("article:published_time")),
-            "canonical_url": (tree.xpath('//link[@rel="canonical"]/@href') or [None])[0],
-            "language": (tree.get("lang") or "").split("-")[0].lower() or None,
-        }
-        url_date = URL_DATE.search(raw.url)
-        truth["published vs URL date"] = parse_date("-".join(url_date.groups())) if url_date else None
-        got = {
-            "title": article.title,
-            "canonical_url": article.canonical_url or raw.url,
-            "language": article.language,
-            "published (date)": article.published,
-            "published vs URL date": article.published,
-        }
-        for key, expected in truth.items():
-            if not expected:
-                continue
-            rows[key][0] += 1
-            value = got[key]
-            if key.startswith("published"):  # URL dates are local days: allow the time-zone shift
-                ok = value is not None and abs((value - expected).total_seconds()) < (
-                    36 * 3600 if "URL" in key else 86400
-                )
-            elif key == "title":
-                ok = bool(value) and value.strip().lower() == str(expected).strip().lower()
-            else:
-                ok = value == expected
-            rows[key][1] += ok
-        # JSON-LD authors that are people (organisations and desks are rejected by design)
-        people = [clean_author(n) for v in _names(ld.get("author")) for n in split_authors(v)]
-        people = {p for p in people if p}
-        if people:
-            rows["authors"][0] += 1
-            rows["authors"][1] += bool(article.authors) and set(article.authors) <= people
-    rejected: dict[str, int] = {}
-    for article in articles.values():
-        for reason in article.meta.get("rejected", []):
-            kind = reason.split("=", 1)[0] + ": " + reason.rsplit(": ", 1)[-1]
-            rejected[kind] = rejected.get(kind, 0) + 1
-    print("\nMetadata vs the page's own evidence (JSON-LD/OpenGraph/link/lang; URL dates for the URL row).")
-    print("Disagreements are values the sanity rules rejected or weaker evidence overrode.")
-    print("\n| field | pages with evidence | agrees | share |")
-    print("| --- | --- | --- | --- |")
-    for key, (n, ok) in rows.items():
-        if n:
-            print(f"| {key} | {n} | {ok} | {ok / n:.2f} |")
-    print("\nprovenance (field: source=count):")
-    for field_name, counts in sorted(provenance.items()):
-        print(f"  {field_name}: " + ", ".join(f"{s}={c}" for s, c in sorted(counts.items(), key=lambda x: -x[1])))
-    confidence = {}
-    for article in articles.values():
-        confidence[article.date_confidence] = confidence.get(article.date_confidence, 0) + 1
-    print("date_confidence: " + ", ".join(f"{k}={v}" for k, v in sorted(confidence.items(), key=str)))
-    print(
-        "rejected by sanity rules: " + ", ".join(f"{k}={v}" for k, v in sorted(rejected.items(), key=lambda x: -x[1]))
-    )
 
 
 if __name__ == "__main__":

@@ -37,6 +37,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/dedup_scale.py
+	$(BIN)/python bench/dedup_eval.py
+	$(BIN)/python bench/bad_input.py
 
 clean:
 	rm -rf $(VENV) *.egg-info archive.duckdb archive.duckdb.wal .pytest_cache

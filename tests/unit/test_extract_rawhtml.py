@@ -7,20 +7,13 @@ import json
 import random
 
 import pytest
+from conftest import PARAGRAPHS
 
 from archive.errors import ExtractionError
 from archive.extract import extract
 from archive.extract.rawhtml import MAX_CHARS, MAX_ELEMENTS, bounded, drop_controls, slim
 from archive.models import RawDocument
 
-PARAGRAPHS = [
-    "The city council of Lakeside voted on Tuesday to replace the ageing bridge over the Mill River, "
-    "ending a two-year dispute over the cost of the project and its effect on local traffic.",
-    "Mayor Ana Ruiz said the new bridge would carry four lanes and a protected cycle path, and that "
-    "construction should begin in the spring if the state releases its share of the funding.",
-    "Opponents argued that repairing the old structure would cost less than half as much, but an "
-    "engineering report presented to the council found corrosion in most of the steel supports.",
-]
 JSONLD = json.dumps({"@type": "NewsArticle", "headline": "Lakeside approves bridge", "datePublished": "2024-03-05"})
 
 

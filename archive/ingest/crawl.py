@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,6 +21,7 @@ LOGGER = logging.getLogger(__name__)
 SETTINGS_MODULE = "spiders.settings"
 SPIDERS = ("feed", "sitemap", "site", "urls")
 DROP_PREFIX = "newsarchive/dropped/"  # written by pipelines/stats.py
+STOP_POLL_SECONDS = 0.1  # how often the reactor looks at a stop request
 
 
 @dataclass
@@ -81,8 +83,14 @@ def run_crawl(
     overrides: dict[str, str] | None = None,
     warc_dir: str | None = None,
     command: str = "crawl",
+    stop: threading.Event | None = None,
 ) -> CrawlSummary:
-    """Run the jobs' spiders together until all finish (Ctrl-C stops them gracefully)."""
+    """Run the jobs' spiders together until all finish.
+
+    Without ``stop`` Scrapy handles SIGINT and SIGTERM itself. With it the caller owns the
+    signals: once ``stop`` is set the spiders stop gracefully (no new requests; what was
+    fetched is extracted and archived, the run recorded), as after Scrapy's first Ctrl-C.
+    """
     from scrapy.crawler import CrawlerProcess
 
     jobs = list(jobs)
@@ -99,8 +107,25 @@ def run_crawl(
         crawler = process.create_crawler(job.spider)
         process.crawl(crawler, **job.arguments)
         crawlers.append(crawler)
-    process.start()
+    if stop is None:
+        process.start()
+    else:
+        _stop_when_set(process, stop)
+        process.start(install_signal_handlers=False)
     return summarize(db, [crawler.stats.get_stats() for crawler in crawlers])
+
+
+def _stop_when_set(process, stop: threading.Event) -> None:
+    """Stop ``process``'s crawlers gracefully once ``stop`` is set (checked from the reactor)."""
+    from twisted.internet import reactor, task
+
+    def check() -> None:
+        if stop.is_set():
+            watch.stop()
+            process.stop()  # the reactor stops once every crawler has closed
+
+    watch = task.LoopingCall(check)
+    reactor.callWhenRunning(watch.start, STOP_POLL_SECONDS)
 
 
 def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:

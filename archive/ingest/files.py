@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import ExitStack
 
 from archive.ingest.pool import ExtractorPool
 from archive.ingest.writer import ArchiveWriter, WriteStats
@@ -23,28 +25,43 @@ def ingest(
     workers: int | None = None,
     batch_size: int = 200,
     on_document: Callable[[WriteStats], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> WriteStats:
-    """Archive every document under ``paths``; re-running it adds nothing."""
+    """Archive every document under ``paths``; re-running it adds nothing.
+
+    Setting ``stop`` (from a signal handler or another thread) ends the run early: no further
+    input is read, the documents already extracted are written, the worker processes are
+    stopped and the run is recorded. Running the same ingest again goes on from there.
+    """
     paths = list(paths)
     writer = BackgroundWriter(archive, batch_size=batch_size)
     run_id = archive.start_run("ingest " + " ".join(paths))
     reader = archive.con.cursor()  # the writer thread owns archive.con
+    pool = None
     try:
-        with ExtractorPool(workers) as pool:
-            for raw, result in pool.map(_new_documents(archive, reader, load(paths), writer)):
-                if isinstance(result, Rejection):
-                    writer.reject(result)
-                else:
-                    writer.add(raw, result)
-                if on_document:
-                    on_document(writer.stats)
+        pool = ExtractorPool(workers)
+        for raw, result in pool.map(_new_documents(archive, reader, load(paths), writer), stop=stop):
+            if isinstance(result, Rejection):
+                writer.reject(result)
+            else:
+                writer.add(raw, result)
+            if on_document:
+                on_document(writer.stats)
     finally:
-        # Also on Ctrl-C or an error: what was extracted is committed, the run is recorded.
-        writer.close()
-        reader.close()
-        stats = writer.stats
-        archive.finish_run(run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
+        # Also after a stop, Ctrl-C or an error, each step even if one before it fails: commit
+        # what was extracted, record the run (with what was written before a failing batch),
+        # and only then stop the workers, which may take a few seconds for a stuck one.
+        with ExitStack() as cleanup:
+            if pool is not None:
+                cleanup.callback(pool.close)
+            cleanup.callback(_record_run, archive, run_id, writer.stats)
+            cleanup.callback(reader.close)
+            cleanup.callback(writer.close)  # callbacks run last to first
     return writer.stats
+
+
+def _record_run(archive: Archive, run_id: int, stats: WriteStats) -> None:
+    archive.finish_run(run_id, stats.read, stats.archived, stats.duplicates, stats.rejections)
 
 
 class BackgroundWriter(ArchiveWriter):

@@ -1,16 +1,27 @@
-"""Extraction with a size cap and a time budget, in-process or in a pool of worker processes."""
+"""Extraction with a size cap and a time budget, in-process or in a pool of worker processes.
+
+In a pool the budget is enforced by killing the worker (pebble's per-task timeout; pebble then
+starts a fresh worker): SIGALRM cannot interrupt a long C call in lxml. With one worker the
+extraction runs in this process and SIGALRM is the best budget there is.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait as wait_futures
 from contextlib import contextmanager
+from multiprocessing import resource_tracker
+
+from pebble import ProcessExpired, ProcessPool
 
 from archive.dedup.config import DedupConfig
 from archive.dedup.features import signature_input
@@ -23,6 +34,8 @@ LOGGER = logging.getLogger(__name__)
 MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # trafilatura needs tens of seconds on a few MB of junk HTML
 EXTRACT_SECONDS = 20.0  # per-document time budget
 SHINGLE_SIZE = DedupConfig().shingle_size
+STOP_POLL_SECONDS = 0.1  # how often a wait for a worker looks at the stop request
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class _Timeout(Exception):
@@ -32,8 +45,6 @@ class _Timeout(Exception):
 @contextmanager
 def _time_budget(seconds: float):
     """Raise _Timeout after ``seconds`` (main thread only; elsewhere no budget is enforced)."""
-    import threading
-
     if seconds <= 0 or threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -53,7 +64,8 @@ def _time_budget(seconds: float):
 def guarded_extract(
     raw: RawDocument, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS
 ) -> Article | Rejection:
-    """``extract`` with the size cap and time budget; failures become Rejections."""
+    """``extract`` with the size cap and an in-process time budget (none when ``seconds`` is 0);
+    failures become Rejections."""
     if len(raw.body) > max_bytes:
         return Rejection(raw.url, f"document too large to extract ({len(raw.body)} bytes; limit {max_bytes})")
     try:
@@ -64,7 +76,7 @@ def guarded_extract(
             article.signature_input = (SHINGLE_SIZE, *signature_input(article.text, SHINGLE_SIZE))
             return article
     except _Timeout:
-        return Rejection(raw.url, f"extraction took longer than {seconds:g} s")
+        return Rejection(raw.url, _too_long(seconds))
     except ExtractionError as exc:
         return Rejection(raw.url, str(exc))
     except RecursionError:
@@ -74,10 +86,45 @@ def guarded_extract(
         return Rejection(raw.url, f"extraction failed ({type(exc).__name__}: {exc})")
 
 
+def _too_long(seconds: float) -> str:
+    return f"extraction took longer than {seconds:g} s"
+
+
 def _init_worker(niceness: int = 0) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    die_with_parent()
     if niceness > 0:
         os.nice(niceness)  # yield the CPU to a latency-sensitive parent (the crawl's reactor)
+
+
+def die_with_parent() -> None:
+    """Have Linux SIGKILL this process when its parent exits, however that went (a second
+    Ctrl-C, SIGKILL, the OOM killer), so no worker outlives its run, not even one stuck in a
+    parser call. Without prctl (not Linux) an idle worker still ends when its pipe closes.
+
+    Called in each worker (parent: the forkserver) and in the forkserver (parent: the process
+    that started it, from its main thread: the signal also comes when that thread ends).
+    """
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux
+        pass
+
+
+@contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold back SIGINT in this thread while processes are started from it.
+
+    Processes started meanwhile (the forkserver, hence every worker forked from it later)
+    inherit the blocked signal, so a Ctrl-C to the terminal's process group while the pool
+    starts never interrupts them with a traceback; this process gets its SIGINT on exit.
+    """
+    # The resource tracker's start unblocks SIGINT in the calling thread: have it started first.
+    resource_tracker.ensure_running()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def default_workers() -> int:
@@ -85,7 +132,11 @@ def default_workers() -> int:
 
 
 class ExtractorPool:
-    """Runs guarded_extract in ``workers`` processes (inline when workers == 1)."""
+    """Runs guarded_extract in ``workers`` processes (inline when workers == 1).
+
+    Every future it returns resolves to an Article or a Rejection, never to an exception: a
+    document over its time budget, or whose worker died, is a Rejection and the run goes on.
+    """
 
     def __init__(
         self,
@@ -98,47 +149,75 @@ class ExtractorPool:
         self.max_bytes = max_bytes
         self.seconds = seconds
         self.niceness = niceness
-        self._executor: ProcessPoolExecutor | None = self._start() if self.workers > 1 else None
+        self._pool: ProcessPool | None = self._start() if self.workers > 1 else None
 
-    def _start(self) -> ProcessPoolExecutor:
+    def _start(self) -> ProcessPool:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archive.ingest.pool"])  # import trafilatura once, not per worker
-        return ProcessPoolExecutor(
-            self.workers, mp_context=context, initializer=_init_worker, initargs=(self.niceness,)
-        )
+        context.set_forkserver_preload(["archive.ingest.forkserver"])
+        pool = ProcessPool(self.workers, initializer=_init_worker, initargs=(self.niceness,), context=context)
+        with _sigint_deferred():
+            if not pool.active:  # starts the workers now, not at the first document
+                raise RuntimeError("extraction workers did not start")
+        return pool
 
     def submit(self, raw: RawDocument) -> Future:
         """Extract one document; the future's result is an Article or a Rejection."""
-        if self._executor is None:
-            future: Future = Future()
-            future.set_result(guarded_extract(raw, self.max_bytes, self.seconds))
-            return future
+        verdict: Future = Future()
+        if self._pool is None:
+            verdict.set_result(guarded_extract(raw, self.max_bytes, self.seconds))
+            return verdict
         try:
-            return self._executor.submit(guarded_extract, raw, self.max_bytes, self.seconds)
-        except BrokenProcessPool:
-            # A worker died (killed for memory, a parser crash): start a fresh pool and go on.
-            LOGGER.warning("an extraction worker died; restarting the pool")
-            self._executor.shutdown(wait=False, cancel_futures=True)
-            self._executor = self._start()
-            return self._executor.submit(guarded_extract, raw, self.max_bytes, self.seconds)
+            task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
+        except RuntimeError:
+            # pebble gives up on a pool whose workers all died while idle: start a fresh one.
+            LOGGER.warning("the extraction workers died; restarting the pool")
+            self._pool.stop()
+            self._pool.join()
+            self._pool = self._start()
+            task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
+        task.add_done_callback(lambda done: verdict.set_result(self._verdict(raw, done)))
+        return verdict
 
-    def map(self, raws: Iterable[RawDocument]) -> Iterator[tuple[RawDocument, Article | Rejection]]:
-        """Extract a stream of documents with a bounded number in flight; order is kept."""
+    def _verdict(self, raw: RawDocument, task: Future) -> Article | Rejection:
+        try:
+            return task.result()
+        except FutureTimeout:  # pebble has killed the worker and started another
+            return Rejection(raw.url, _too_long(self.seconds))
+        except ProcessExpired as exc:  # out of memory, a segfault in a parser
+            return Rejection(raw.url, f"extraction worker died ({_exit_reason(exc.exitcode)})")
+        except BaseException as exc:
+            return Rejection(raw.url, f"extraction worker failed ({type(exc).__name__})")
+
+    def map(
+        self, raws: Iterable[RawDocument], stop: threading.Event | None = None
+    ) -> Iterator[tuple[RawDocument, Article | Rejection]]:
+        """Extract a stream of documents with a bounded number in flight; order is kept.
+
+        Once ``stop`` is set no further document is taken from ``raws``; the documents
+        already extracted are still yielded, the others in flight are dropped.
+        """
         window = self.workers * 4
         in_flight: deque[tuple[RawDocument, Future]] = deque()
-        for raw in raws:
+        for raw in _until(raws, stop):
             in_flight.append((raw, self.submit(raw)))
-            while len(in_flight) >= window or (in_flight and in_flight[0][1].done()):
+            while in_flight and (len(in_flight) >= window or in_flight[0][1].done()):
+                if not _wait(in_flight[0][1], stop):
+                    break
                 head, future = in_flight.popleft()
-                yield head, _result(head, future)
-        while in_flight:
+                yield head, future.result()
+        while in_flight and _wait(in_flight[0][1], stop):
             head, future = in_flight.popleft()
-            yield head, _result(head, future)
+            yield head, future.result()
+        for head, future in in_flight:  # left only when stopped
+            if future.done():
+                yield head, future.result()
 
     def close(self) -> None:
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
+        """Stop the workers now; a document still being extracted is abandoned."""
+        if self._pool is not None:
+            pool, self._pool = self._pool, None
+            pool.stop()
+            pool.join()
 
     def __enter__(self) -> ExtractorPool:
         return self
@@ -147,8 +226,29 @@ class ExtractorPool:
         self.close()
 
 
-def _result(raw: RawDocument, future: Future) -> Article | Rejection:
-    try:
-        return future.result()
-    except Exception as exc:  # a worker process died (out of memory, segfault in a parser)
-        return Rejection(raw.url, f"extraction worker failed ({type(exc).__name__})")
+def _until(items: Iterable[RawDocument], stop: threading.Event | None) -> Iterator[RawDocument]:
+    """``items`` until ``stop`` is set, checked before each is read."""
+    iterator = iter(items)
+    while stop is None or not stop.is_set():
+        try:
+            yield next(iterator)
+        except StopIteration:
+            return
+
+
+def _wait(future: Future, stop: threading.Event | None) -> bool:
+    """Wait for ``future``; False if ``stop`` was set first."""
+    while not future.done():
+        if stop is not None and stop.is_set():
+            return False
+        wait_futures([future], timeout=None if stop is None else STOP_POLL_SECONDS)
+    return True
+
+
+def _exit_reason(exitcode: int | None) -> str:
+    if exitcode is not None and exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            pass
+    return f"exit status {exitcode}"

@@ -73,7 +73,7 @@ def _mark(kind: str) -> None:
         Path(markers, f"{kind}-{os.getpid()}-{time.monotonic_ns()}").touch()
 
 
-def guarded_extract(raw, max_bytes=pool.MAX_EXTRACT_BYTES, seconds=pool.EXTRACT_SECONDS):
+def guarded_extract(raw, max_bytes=pool.MAX_EXTRACT_BYTES, seconds=pool.EXTRACT_SECONDS, stop=None):
     if _in_worker() and HANG in raw.url:
         signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGALRM, signal.SIGTERM})
         _mark("hang")
@@ -81,7 +81,7 @@ def guarded_extract(raw, max_bytes=pool.MAX_EXTRACT_BYTES, seconds=pool.EXTRACT_
             time.sleep(1)
     if _in_worker() and DIE in raw.url:
         os.kill(os.getpid(), signal.SIGKILL)
-    result = _real_guarded_extract(raw, max_bytes, seconds)
+    result = _real_guarded_extract(raw, max_bytes, seconds, stop)
     _mark("done")
     return result
 

@@ -116,13 +116,19 @@ def run_crawl(
 
 
 def _stop_when_set(process, stop: threading.Event) -> None:
-    """Stop ``process``'s crawlers gracefully once ``stop`` is set (checked from the reactor)."""
+    """Stop ``process``'s crawlers gracefully once ``stop`` is set (checked from the reactor),
+    then the reactor, as Scrapy's own first-signal handler does: a crawler still starting up
+    ignores the stop, and would otherwise crawl on with the reactor left running after it."""
     from twisted.internet import reactor, task
+
+    def stop_reactor(_) -> None:
+        if reactor.running:
+            reactor.stop()  # type: ignore[misc]  # mypy misreads twisted's installed-reactor stub
 
     def check() -> None:
         if stop.is_set():
             watch.stop()
-            process.stop()  # the reactor stops once every crawler has closed
+            process.stop().addBoth(stop_reactor)
 
     watch = task.LoopingCall(check)
     reactor.callWhenRunning(watch.start, STOP_POLL_SECONDS)

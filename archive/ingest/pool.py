@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import signal
 import threading
+import time
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
@@ -38,22 +39,32 @@ STOP_POLL_SECONDS = 0.1  # how often a wait for a worker looks at the stop reque
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not an Exception: a parser's own "except Exception" must not swallow it
     pass
 
 
+class Stopped(BaseException):
+    """An in-process extraction was abandoned because a stop was requested."""
+
+
 @contextmanager
-def _time_budget(seconds: float):
-    """Raise _Timeout after ``seconds`` (main thread only; elsewhere no budget is enforced)."""
-    if seconds <= 0 or threading.current_thread() is not threading.main_thread():
+def _time_budget(seconds: float, stop: threading.Event | None = None):
+    """Raise _Timeout after ``seconds``, or Stopped soon after ``stop`` is set (SIGALRM: in the
+    main thread only; elsewhere neither is enforced)."""
+    if (seconds <= 0 and stop is None) or threading.current_thread() is not threading.main_thread():
         yield
         return
+    deadline = time.monotonic() + seconds if seconds > 0 else float("inf")
 
-    def _expire(signum, frame):
-        raise _Timeout()
+    def _tick(signum, frame):
+        if stop is not None and stop.is_set():
+            raise Stopped()
+        if time.monotonic() >= deadline:
+            raise _Timeout()
 
-    previous = signal.signal(signal.SIGALRM, _expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    tick = STOP_POLL_SECONDS if stop is not None else seconds
+    previous = signal.signal(signal.SIGALRM, _tick)
+    signal.setitimer(signal.ITIMER_REAL, min(tick, seconds) if seconds > 0 else tick, tick)
     try:
         yield
     finally:
@@ -62,14 +73,17 @@ def _time_budget(seconds: float):
 
 
 def guarded_extract(
-    raw: RawDocument, max_bytes: int = MAX_EXTRACT_BYTES, seconds: float = EXTRACT_SECONDS
+    raw: RawDocument,
+    max_bytes: int = MAX_EXTRACT_BYTES,
+    seconds: float = EXTRACT_SECONDS,
+    stop: threading.Event | None = None,
 ) -> Article | Rejection:
     """``extract`` with the size cap and an in-process time budget (none when ``seconds`` is 0);
-    failures become Rejections."""
+    failures become Rejections. Raises Stopped when ``stop`` is set meanwhile."""
     if len(raw.body) > max_bytes:
         return Rejection(raw.url, f"document too large to extract ({len(raw.body)} bytes; limit {max_bytes})")
     try:
-        with _time_budget(seconds):
+        with _time_budget(seconds, stop):
             article = extract(raw)
             # Tokenising and hashing for MinHash belong with extraction: done here, in the
             # worker, it runs in parallel instead of on the single writer's core.
@@ -111,16 +125,16 @@ def die_with_parent() -> None:
 
 
 @contextmanager
-def _sigint_deferred() -> Iterator[None]:
-    """Hold back SIGINT in this thread while processes are started from it.
+def _signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM in this thread while processes are started from it.
 
-    Processes started meanwhile (the forkserver, hence every worker forked from it later)
-    inherit the blocked signal, so a Ctrl-C to the terminal's process group while the pool
-    starts never interrupts them with a traceback; this process gets its SIGINT on exit.
+    The forkserver started meanwhile inherits them blocked, so a Ctrl-C or SIGTERM sent to the
+    whole process group while it imports trafilatura does not kill it with a traceback (it then
+    leaves the group: see archive/ingest/forkserver.py). This process gets its signals on exit.
     """
-    # The resource tracker's start unblocks SIGINT in the calling thread: have it started first.
+    # The resource tracker's start unblocks both in the calling thread: have it started first.
     resource_tracker.ensure_running()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
         yield
     finally:
@@ -155,7 +169,7 @@ class ExtractorPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["archive.ingest.forkserver"])
         pool = ProcessPool(self.workers, initializer=_init_worker, initargs=(self.niceness,), context=context)
-        with _sigint_deferred():
+        with _signals_deferred():
             if not pool.active:  # starts the workers now, not at the first document
                 raise RuntimeError("extraction workers did not start")
         return pool
@@ -166,15 +180,14 @@ class ExtractorPool:
         if self._pool is None:
             verdict.set_result(guarded_extract(raw, self.max_bytes, self.seconds))
             return verdict
-        try:
-            task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
-        except RuntimeError:
-            # pebble gives up on a pool whose workers all died while idle: start a fresh one.
+        if not self._pool.active:
+            # pebble replaces a worker that dies on a document, but gives up on the whole pool
+            # when one dies while none is busy (documents queued then are rejected): start anew.
             LOGGER.warning("the extraction workers died; restarting the pool")
             self._pool.stop()
             self._pool.join()
             self._pool = self._start()
-            task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
+        task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
         task.add_done_callback(lambda done: verdict.set_result(self._verdict(raw, done)))
         return verdict
 
@@ -196,6 +209,13 @@ class ExtractorPool:
         Once ``stop`` is set no further document is taken from ``raws``; the documents
         already extracted are still yielded, the others in flight are dropped.
         """
+        if self._pool is None:
+            for raw in _until(raws, stop):
+                try:
+                    yield raw, guarded_extract(raw, self.max_bytes, self.seconds, stop)
+                except Stopped:  # the document is left for the next run
+                    return
+            return
         window = self.workers * 4
         in_flight: deque[tuple[RawDocument, Future]] = deque()
         for raw in _until(raws, stop):

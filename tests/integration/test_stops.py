@@ -181,6 +181,23 @@ def test_second_signal_quits_at_once_and_leaves_no_worker_behind(pages, tmp_path
     assert query(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(60, 60)]  # ...the rest once
 
 
+def test_sigterm_in_process_abandons_the_document_being_extracted(tmp_path):
+    folder = tmp_path / "in"
+    write_pages(folder, 20)
+    (folder / f"page-0009-{HANG}.html").write_bytes((folder / "page-0009.html").read_bytes())
+    db, seen = tmp_path / "a.duckdb", tmp_path / "markers"
+    process = start(db, "ingest", "-q", "--workers", "1", "--batch-size", "4", str(folder), markers=seen)
+    wait_until(lambda: markers(seen, "hang") >= 1, "the hang")
+    process.send_signal(signal.SIGTERM)
+    out, err = finish(process)
+    assert process.returncode == 143, out + err
+    # Read in name order: the nine pages before the hang (page-0000 to page-0008) are archived,
+    # the hang is abandoned, not rejected: the next run tries it again.
+    assert query(db, "SELECT count(*) FROM articles") == [(9,)]
+    assert query(db, "SELECT count(*) FROM rejections") == [(0,)]
+    assert query(db, "SELECT finished_at IS NOT NULL, read, archived FROM runs") == [(True, 9, 9)]
+
+
 @pytest.mark.parametrize("workers", [2, 1], ids=["worker killed", "in process"])
 def test_a_hang_is_rejected_at_its_budget_and_the_run_goes_on(tmp_path, workers):
     folder = tmp_path / "in"

@@ -107,22 +107,24 @@ def main() -> int:
         "DOWNLOAD_DELAY": "0",
         "AUTOTHROTTLE_START_DELAY": "0",
     }
-    cases = [
-        ("ingest, SIGTERM to the process", "ingest", signal.SIGTERM, False),
-        ("ingest, SIGINT to the process group (Ctrl-C)", "ingest", signal.SIGINT, True),
-        ("crawl, SIGTERM to the process", "crawl", signal.SIGTERM, False),
+    cases = [  # title, command, signal, to the process group, workers
+        ("ingest, SIGTERM to the process", "ingest", signal.SIGTERM, False, args.workers),
+        ("ingest, SIGINT to the process group (Ctrl-C)", "ingest", signal.SIGINT, True, args.workers),
+        ("ingest --workers 1 (in process), SIGTERM to the process", "ingest", signal.SIGTERM, False, 1),
+        ("crawl, SIGTERM to the process", "crawl", signal.SIGTERM, False, args.workers),
+        ("crawl, SIGINT to the process group (Ctrl-C)", "crawl", signal.SIGINT, True, args.workers),
     ]
     try:
         print(f"{args.pages} pages, {args.workers} workers, signal {args.after:g} s into the run")
-        for title, kind, signum, to_group in cases:
+        for case, (title, kind, signum, to_group, workers) in enumerate(cases):
             results = []
             for number in range(args.repeat):
-                db = root / f"{kind}-{signum}-{number}.duckdb"
+                db = root / f"{case}-{number}.duckdb"
                 command = [NEWSARCHIVE, "--db", str(db), kind]
                 if kind == "ingest":
-                    command += ["-q", "--workers", str(args.workers), str(root / "site" / "2026")]
+                    command += ["-q", "--workers", str(workers), str(root / "site" / "2026")]
                 else:
-                    command += ["--sitemap", base + "/sitemap.xml", "--workers", str(args.workers)]
+                    command += ["--sitemap", base + "/sitemap.xml", "--workers", str(workers)]
                     for name, value in crawl_settings.items():
                         command += ["-s", f"{name}={value}"]
                 results.append(check(db, args.pages, stop_run(command, signum, to_group, args.after), command))

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_futures
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from multiprocessing import resource_tracker
 
@@ -163,6 +164,8 @@ class ExtractorPool:
         self.max_bytes = max_bytes
         self.seconds = seconds
         self.niceness = niceness
+        self._lock = threading.Lock()
+        self._pending: dict[Future, tuple[RawDocument, Future, bool]] = {}  # task -> (raw, verdict, retried)
         self._pool: ProcessPool | None = self._start() if self.workers > 1 else None
 
     def _start(self) -> ProcessPool:
@@ -180,16 +183,47 @@ class ExtractorPool:
         if self._pool is None:
             verdict.set_result(guarded_extract(raw, self.max_bytes, self.seconds))
             return verdict
-        if not self._pool.active:
-            # pebble replaces a worker that dies on a document, but gives up on the whole pool
-            # when one dies while none is busy (documents queued then are rejected): start anew.
-            LOGGER.warning("the extraction workers died; restarting the pool")
-            self._pool.stop()
-            self._pool.join()
-            self._pool = self._start()
-        task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
-        task.add_done_callback(lambda done: verdict.set_result(self._verdict(raw, done)))
+        self._mend()
+        self._schedule(raw, verdict, retried=False)
         return verdict
+
+    def _schedule(self, raw: RawDocument, verdict: Future, retried: bool) -> None:
+        assert self._pool is not None
+        task = self._pool.schedule(guarded_extract, args=(raw, self.max_bytes, 0), timeout=self.seconds)
+        with self._lock:
+            self._pending[task] = (raw, verdict, retried)
+        task.add_done_callback(self._settle)
+
+    def _settle(self, task: Future) -> None:
+        """Pass a finished task's verdict on (in pebble's thread)."""
+        if not task.cancelled() and isinstance(task.exception(), BrokenProcessPool):
+            return  # not the document's fault: _mend schedules it again on a fresh pool
+        with self._lock:
+            job = self._pending.pop(task, None)
+        if job is not None:
+            raw, verdict, _ = job
+            verdict.set_result(self._verdict(raw, task))
+
+    def _mend(self) -> None:
+        """Replace a broken pool, and give its unfinished documents one more try on the new one.
+
+        pebble replaces a worker that dies on a document, but gives up on the whole pool when
+        one dies while none is busy (the OOM killer, say): its queued documents never finish.
+        """
+        assert self._pool is not None
+        if self._pool.active:
+            return
+        LOGGER.warning("the extraction workers died; restarting the pool")
+        self._pool.stop()
+        self._pool.join()
+        with self._lock:
+            stranded, self._pending = list(self._pending.values()), {}
+        self._pool = self._start()
+        for raw, verdict, retried in stranded:
+            if retried:
+                verdict.set_result(Rejection(raw.url, "extraction worker failed (the pool broke twice)"))
+            else:
+                self._schedule(raw, verdict, retried=True)
 
     def _verdict(self, raw: RawDocument, task: Future) -> Article | Rejection:
         try:
@@ -221,16 +255,26 @@ class ExtractorPool:
         for raw in _until(raws, stop):
             in_flight.append((raw, self.submit(raw)))
             while in_flight and (len(in_flight) >= window or in_flight[0][1].done()):
-                if not _wait(in_flight[0][1], stop):
+                if not self._wait(in_flight[0][1], stop):
                     break
                 head, future = in_flight.popleft()
                 yield head, future.result()
-        while in_flight and _wait(in_flight[0][1], stop):
+        while in_flight and self._wait(in_flight[0][1], stop):
             head, future = in_flight.popleft()
             yield head, future.result()
         for head, future in in_flight:  # left only when stopped
             if future.done():
                 yield head, future.result()
+
+    def _wait(self, future: Future, stop: threading.Event | None) -> bool:
+        """Wait for ``future``, mending a broken pool meanwhile; False if ``stop`` was set first."""
+        while not future.done():
+            if stop is not None and stop.is_set():
+                return False
+            wait_futures([future], timeout=STOP_POLL_SECONDS)
+            if not future.done():
+                self._mend()
+        return True
 
     def close(self) -> None:
         """Stop the workers now; a document still being extracted is abandoned."""
@@ -254,15 +298,6 @@ def _until(items: Iterable[RawDocument], stop: threading.Event | None) -> Iterat
             yield next(iterator)
         except StopIteration:
             return
-
-
-def _wait(future: Future, stop: threading.Event | None) -> bool:
-    """Wait for ``future``; False if ``stop`` was set first."""
-    while not future.done():
-        if stop is not None and stop.is_set():
-            return False
-        wait_futures([future], timeout=None if stop is None else STOP_POLL_SECONDS)
-    return True
 
 
 def _exit_reason(exitcode: int | None) -> str:

@@ -75,17 +75,23 @@ def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
     """Archive local files: .txt, .html/.htm, .warc/.warc.gz, .jsonl (each also gzipped).
 
     PATHS are files, folders (read recursively) or globs. Exit status 0 when every
-    input was archived or already there, 1 when some were rejected.
+    input was archived or already there, 1 when some were rejected. SIGINT (Ctrl-C) or
+    SIGTERM stops the run: what is already extracted is written, the run is recorded and
+    the status is 130 or 143; the same command then goes on. A second signal quits at once.
 
     \b
     Example:
         newsarchive ingest seeds/ 'crawls/**/*.warc.gz' extra.jsonl
     """
-    from archive.cli.report import duplicate_groups_table, progress_bar, summary_line
-    from archive.ingest.files import ingest as run_ingest
+    from archive.cli.stops import StopSignals
 
-    with Archive(ctx.obj["db"]) as archive:
-        try:
+    # Signals are handled from the start: a Ctrl-C while trafilatura imports or the worker
+    # pool starts takes the same way out as one in the middle of the run.
+    with StopSignals() as stops:
+        from archive.cli.report import duplicate_groups_table, progress_bar, summary_line
+        from archive.ingest.files import ingest as run_ingest
+
+        with Archive(ctx.obj["db"]) as archive:
             with progress_bar(enabled=not quiet) as update:
                 stats = run_ingest(
                     archive,
@@ -94,18 +100,20 @@ def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
                     batch_size=batch_size,
                     on_document=update,
                     retry_rejected=retry_rejected,
+                    stop=stops.requested,
                 )
-        except KeyboardInterrupt:
-            # ingest() has committed what was extracted before the interrupt.
-            click.echo(
-                f"interrupted: the archive holds {archive.count()} articles; run the same command to go on", err=True
-            )
-            ctx.exit(130)
-        for rejection in stats.rejections:
-            click.echo(f"rejected: {rejection}", err=True)
-        click.echo(summary_line(stats))
-        if not quiet:
-            duplicate_groups_table(archive.cursor())
+            for rejection in stats.rejections:
+                click.echo(f"rejected: {rejection}", err=True)
+            click.echo(summary_line(stats))
+            if stops.signum is not None:
+                click.echo(
+                    f"stopped by {stops.name}: the archive holds {archive.count()} articles; "
+                    "run the same command to go on",
+                    err=True,
+                )
+                ctx.exit(stops.exit_code)
+            if not quiet:
+                duplicate_groups_table(archive.cursor())
     ctx.exit(1 if stats.rejections else 0)
 
 

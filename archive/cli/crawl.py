@@ -89,7 +89,9 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
 
     Each source option can be repeated; all run together in one process, politely
     (robots.txt, AutoThrottle, per-site concurrency limits, retries with backoff).
-    Article URLs already in the archive are not fetched again.
+    Article URLs already in the archive are not fetched again. SIGINT (Ctrl-C) or SIGTERM
+    stops the crawl gracefully: no new requests, what was fetched is archived and the run
+    recorded; the status is then 130 or 143. A second signal quits at once.
 
     \b
     Example:
@@ -98,6 +100,7 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
     """
+    from archive.cli.stops import StopSignals
     from archive.ingest.crawl import CrawlJob, run_crawl
 
     jobs = []
@@ -118,12 +121,16 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
     for handler in list(logging.root.handlers):  # Scrapy installs its own root handler at LOG_LEVEL
         logging.root.removeHandler(handler)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
-    summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command)
+    with StopSignals("stopping: no new requests; archiving what was fetched") as stops:
+        summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command, stop=stops.requested)
     for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
         click.echo(f"rejected: {url}: {reason}", err=True)
     if len(summary.rejections) > REJECTIONS_SHOWN:
         click.echo(f"... and {len(summary.rejections) - REJECTIONS_SHOWN} more (see the rejections table)", err=True)
     click.echo(summary.line())
+    if stops.signum is not None:
+        click.echo(f"stopped by {stops.name}: run the same command to go on", err=True)
+        ctx.exit(stops.exit_code)
     if not summary.finished:
         click.echo(f"crawl stopped early: {', '.join(sorted(set(summary.finish_reasons)))}", err=True)
     ctx.exit(0 if summary.finished else 1)

@@ -7,6 +7,7 @@ imported here: archive/ stays a library that knows nothing of Scrapy components.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ LOGGER = logging.getLogger(__name__)
 SETTINGS_MODULE = "spiders.settings"
 SPIDERS = ("feed", "sitemap", "site", "urls")
 DROP_PREFIX = "newsarchive/dropped/"  # written by pipelines/stats.py
+STOP_POLL_SECONDS = 0.1  # how often the reactor looks at a stop request
 
 
 @dataclass
@@ -82,8 +84,14 @@ def run_crawl(
     overrides: dict[str, str] | None = None,
     warc_dir: str | None = None,
     command: str = "crawl",
+    stop: threading.Event | None = None,
 ) -> CrawlSummary:
-    """Run the jobs' spiders together until all finish (Ctrl-C stops them gracefully)."""
+    """Run the jobs' spiders together until all finish.
+
+    Without ``stop`` Scrapy handles SIGINT and SIGTERM itself. With it the caller owns the
+    signals: once ``stop`` is set the spiders stop gracefully (no new requests; what was
+    fetched is extracted and archived, the run recorded), as after Scrapy's first Ctrl-C.
+    """
     from scrapy.crawler import CrawlerProcess
 
     jobs = list(jobs)
@@ -100,8 +108,31 @@ def run_crawl(
         crawler = process.create_crawler(job.spider)
         process.crawl(crawler, **job.arguments)
         crawlers.append(crawler)
-    process.start()
+    if stop is None:
+        process.start()
+    else:
+        _stop_when_set(process, stop)
+        process.start(install_signal_handlers=False)
     return summarize(db, [crawler.stats.get_stats() for crawler in crawlers])
+
+
+def _stop_when_set(process, stop: threading.Event) -> None:
+    """Stop ``process``'s crawlers gracefully once ``stop`` is set (checked from the reactor),
+    then the reactor, as Scrapy's own first-signal handler does: a crawler still starting up
+    ignores the stop, and would otherwise crawl on with the reactor left running after it."""
+    from twisted.internet import reactor, task
+
+    def stop_reactor(_) -> None:
+        if reactor.running:
+            reactor.stop()  # type: ignore[misc]  # mypy misreads twisted's installed-reactor stub
+
+    def check() -> None:
+        if stop.is_set():
+            watch.stop()
+            process.stop().addBoth(stop_reactor)
+
+    watch = task.LoopingCall(check)
+    reactor.callWhenRunning(watch.start, STOP_POLL_SECONDS)
 
 
 def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:

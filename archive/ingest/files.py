@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import ExitStack
 from dataclasses import replace
 
 from archive.extract import EXTRACTOR_VERSION
@@ -27,28 +29,38 @@ def ingest(
     batch_size: int = 200,
     on_document: Callable[[WriteStats], None] | None = None,
     retry_rejected: bool = False,
+    stop: threading.Event | None = None,
 ) -> WriteStats:
     """Archive every document under ``paths``; re-running it adds nothing.
 
     Documents an earlier run could not extract are not extracted again while they are unchanged
-    (they are reported as rejected again), unless ``retry_rejected``.
+    (they are reported as rejected again), unless ``retry_rejected``. Setting ``stop`` (from a
+    signal handler or another thread) ends the run early: no further input is read, the
+    documents already extracted are written, the worker processes are stopped and the run is
+    recorded. Running the same ingest again goes on from there.
     """
     paths = list(paths)
     writer = ArchiveWriter(archive, command="ingest " + " ".join(paths), batch_size=batch_size)
     reader = archive.cursor()  # the writer thread owns archive's own connection
+    pool = None
     try:
-        with ExtractorPool(workers) as pool:
-            for raw, result in pool.map(_new_documents(reader, load(paths), writer, retry_rejected)):
-                if isinstance(result, Rejection):
-                    writer.reject(replace(result, digest=input_digest(raw)))
-                else:
-                    writer.add(raw, result)
-                if on_document:
-                    on_document(writer.stats)
+        pool = ExtractorPool(workers)
+        for raw, result in pool.map(_new_documents(reader, load(paths), writer, retry_rejected), stop=stop):
+            if isinstance(result, Rejection):
+                writer.reject(replace(result, digest=input_digest(raw)))
+            else:
+                writer.add(raw, result)
+            if on_document:
+                on_document(writer.stats)
     finally:
-        # Also on Ctrl-C or an error: what was extracted is committed, the run is recorded.
-        writer.close()
-        reader.close()
+        # Also after a stop, Ctrl-C or an error, each step even if one before it fails: commit
+        # what was extracted and record the run (the writer's close), and only then stop the
+        # workers, which may take a few seconds for a stuck one.
+        with ExitStack() as cleanup:
+            if pool is not None:
+                cleanup.callback(pool.close)
+            cleanup.callback(reader.close)
+            cleanup.callback(writer.close)  # callbacks run last to first
     return writer.stats
 
 

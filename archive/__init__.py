@@ -1,17 +1,34 @@
-"""newsarchive: a deduplicating archive of news articles in DuckDB."""
+"""newsarchive: a deduplicating archive of news articles in DuckDB.
 
-from archive.errors import ArchiveError, ArchiveLocked, ConfigMismatch, ExtractionError, InputError
-from archive.models import Article, RawDocument, Rejection
-from archive.store import Archive
+The names below load on first use, so that ``import archive`` (and the command's start-up,
+during which a Ctrl-C must end quietly) does not pay for DuckDB and Arrow before it needs them.
+"""
 
-__all__ = [
-    "Archive",
-    "ArchiveError",
-    "ArchiveLocked",
-    "Article",
-    "ConfigMismatch",
-    "ExtractionError",
-    "InputError",
-    "RawDocument",
-    "Rejection",
-]
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from archive.errors import ArchiveError, ArchiveLocked, ConfigMismatch, ExtractionError, InputError
+    from archive.models import Article, RawDocument, Rejection
+    from archive.store import Archive
+
+_HOMES = {
+    "Archive": "archive.store",
+    "ArchiveError": "archive.errors",
+    "ArchiveLocked": "archive.errors",
+    "ConfigMismatch": "archive.errors",
+    "ExtractionError": "archive.errors",
+    "InputError": "archive.errors",
+    "Article": "archive.models",
+    "RawDocument": "archive.models",
+    "Rejection": "archive.models",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'archive' has no attribute {name!r}")
+    return getattr(import_module(_HOMES[name]), name)

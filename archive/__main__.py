@@ -1,5 +1,5 @@
 """python -m archive: the newsarchive command, as the console script runs it."""
 
-from archive.cli import main
+from archive.console import main
 
 main()

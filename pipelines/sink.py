@@ -8,7 +8,6 @@ interface.
 
 from __future__ import annotations
 
-import atexit
 import logging
 from collections.abc import Callable
 from typing import Protocol
@@ -48,7 +47,8 @@ class ThreadedArchiveSink:
     """The archive's single writer (``ArchiveWriter``, a thread of its own) as a crawl sink.
 
     A batch is written when it holds ``batch_size`` articles or its oldest article is
-    ``flush_seconds`` old, and on ``close`` (also after Ctrl-C or an error in the crawl).
+    ``flush_seconds`` old, and on ``close`` (also after a stop or an error in the crawl). A forced
+    shutdown (a second signal) skips the batch not yet written: every committed batch is kept.
     """
 
     def __init__(
@@ -63,7 +63,6 @@ class ThreadedArchiveSink:
         self.writer = ArchiveWriter(archive, command=command, batch_size=batch_size, flush_seconds=flush_seconds)
         self.run_id: int | None = self.writer.run_id
         self._closed = False
-        atexit.register(self.close)  # a forced shutdown (Ctrl-C twice) skips close_spider
 
     @property
     def error(self) -> BaseException | None:
@@ -95,7 +94,6 @@ class ThreadedArchiveSink:
         if self._closed:
             return self.writer.stats
         self._closed = True
-        atexit.unregister(self.close)
         try:
             return self.writer.close()
         except Exception as exc:  # the write error stopped the crawl already; the pipeline reports it

@@ -25,7 +25,17 @@ _HOMES = {
     "RawDocument": "archive.models",
     "Rejection": "archive.models",
 }
-__all__ = sorted(_HOMES)
+__all__ = [
+    "Archive",
+    "ArchiveError",
+    "ArchiveLocked",
+    "Article",
+    "ConfigMismatch",
+    "ExtractionError",
+    "InputError",
+    "RawDocument",
+    "Rejection",
+]
 
 
 def __getattr__(name: str) -> Any:

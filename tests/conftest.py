@@ -5,6 +5,10 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,3 +115,23 @@ def write(path: Path, content: str | bytes) -> Path:
     else:
         path.write_bytes(content)
     return path
+
+
+@contextmanager
+def archive_held_by_another_process(db: Path) -> Iterator[int]:
+    """Another process holding the archive open for writing, as a running ingest would; yields its pid."""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ready"
+        yield holder.pid
+    finally:
+        holder.kill()
+        holder.wait()

@@ -7,7 +7,7 @@ import sys
 import duckdb
 import pyarrow.parquet as pq
 from click.testing import CliRunner
-from conftest import article_html, article_text, warc_bytes, write
+from conftest import archive_held_by_another_process, article_html, article_text, warc_bytes, write
 
 from archive.cli import cli
 
@@ -175,20 +175,7 @@ def test_locked_archive_through_the_real_command(tmp_path, db):
     write(tmp_path / "a.txt", article_text())
     cli = [sys.executable, "-m", "archive.cli", "--db", str(db)]
     subprocess.run([*cli, "ingest", "-q", "-w", "1", str(tmp_path)], check=True, capture_output=True)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        holder.stdout.readline()
+    with archive_held_by_another_process(db) as holder:
         result = subprocess.run([*cli, "ingest", "-w", "1", str(tmp_path)], capture_output=True, text=True)
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.returncode == 1
-    assert result.stderr.strip() == f"Error: {db}: the archive is in use by process {holder.pid}; wait for it to finish"
+    assert result.stderr.strip() == f"Error: {db}: the archive is in use by process {holder}; wait for it to finish"

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 from click.testing import CliRunner
+from conftest import archive_held_by_another_process
 from crawl_site import (
     BOILERPLATE,
     LIBRARY,
@@ -252,21 +253,8 @@ def test_several_sources_share_one_writer_and_one_run(site, tmp_path):
 
 def test_an_archive_held_by_another_process_is_one_line_error(site, tmp_path):
     db = tmp_path / "held.duckdb"
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, sys, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
+    with archive_held_by_another_process(db):
         result = crawl(db, "--url", site.base + TRAM.path, expect=1)
-    finally:
-        holder.kill()
-        holder.wait()
     assert result.stderr.strip().startswith("Error: ") and len(result.stderr.strip().splitlines()) == 1
 
 

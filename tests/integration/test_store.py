@@ -1,7 +1,5 @@
-import subprocess
-import sys
-
 import pytest
+from conftest import archive_held_by_another_process
 
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.ingest.writer import ArchiveWriter
@@ -62,22 +60,11 @@ def test_failed_batch_leaves_archive_unchanged(db, monkeypatch):
 
 def test_locked_archive_is_a_named_error(db):
     Archive(db).close()
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ready', flush=True); time.sleep(60)",
-        ],
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        with pytest.raises(ArchiveLocked, match=f"in use by process {holder.pid}"):
-            Archive(db)
-    finally:
-        holder.kill()
-        holder.wait()
+    with (
+        archive_held_by_another_process(db) as holder,
+        pytest.raises(ArchiveLocked, match=f"in use by process {holder}"),
+    ):
+        Archive(db)
 
 
 def test_reader_needs_an_existing_archive(tmp_path):

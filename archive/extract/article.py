@@ -34,7 +34,7 @@ from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"3+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
+EXTRACTOR_VERSION = f"4+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
 MIN_TEXT_CHARS = 100  # shorter bodies are navigation pages, errors or stubs, not articles
 SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
 

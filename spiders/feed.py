@@ -40,15 +40,23 @@ class FeedSpider(ArticleSpider):
                 continue
             hints = {
                 "title": " ".join(entry.xpath("title//text()").getall()).strip() or None,
-                "published": iso_date(
-                    entry.xpath("pubDate/text() | published/text() | date/text() | updated/text()").get()
-                ),
+                "published": iso_date(self.entry_date(entry)),
                 "author": (entry.xpath("creator/text() | author/name/text()").get() or "").strip() or None,
                 "feed": response.url,
             }
             request = self.article_request(response.urljoin(link), hints)
             if request is not None:
                 yield request
+
+    @staticmethod
+    def entry_date(entry: Selector) -> str | None:
+        """The publication date: RSS pubDate, Atom published, Dublin Core date; Atom's updated
+        (a modification date) only when the entry states none of those, wherever it stands."""
+        for field in ("pubDate", "published", "date", "updated"):
+            value = entry.xpath(f"{field}/text()").get()
+            if value and value.strip():
+                return value
+        return None
 
     @staticmethod
     def entry_link(entry: Selector) -> str | None:

@@ -66,14 +66,15 @@ def test_feed_spider_reads_atom_entries_with_their_dates():
     spider = FeedSpider.from_crawler(get_crawler(FeedSpider), url=BASE + "/atom.xml")
     atom = """<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>
     <entry><title>First story</title><link rel="alternate" href="/2026/11/20/first-story.html?utm_source=atom"/>
-    <published>2026-11-20T08:00:00Z</published><author><name>A. Writer</name></author></entry>
+    <updated>2026-11-22T10:00:00Z</updated><published>2026-11-20T08:00:00Z</published>
+    <author><name>A. Writer</name></author></entry>
     <entry><title>No link</title></entry></feed>"""
     response = XmlResponse(BASE + "/atom.xml", body=atom.encode(), headers={"Content-Type": "application/atom+xml"})
     requests = list(spider.parse_feed(response))
     assert [r.url for r in requests] == [BASE + "/2026/11/20/first-story.html"]
     hints = requests[0].meta["hints"]
     assert hints["title"] == "First story" and hints["author"] == "A. Writer"
-    assert hints["published"] == "2026-11-20T08:00:00+00:00"
+    assert hints["published"] == "2026-11-20T08:00:00+00:00"  # not the <updated> that comes first
     assert spider.crawler.stats.get_value("newsarchive/dropped/feed item without a link") == 1
 
 

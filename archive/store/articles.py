@@ -96,9 +96,6 @@ class Articles:
         rows = self.con.execute("SELECT url FROM articles WHERE url IN (SELECT unnest(?))", [wanted]).fetchall()
         return {row[0] for row in rows}
 
-    def urls_of_source(self, source: str) -> set[str]:
-        return {row[0] for row in self.con.execute("SELECT url FROM articles WHERE source = ?", [source]).fetchall()}
-
     def ids(self, sources: Sequence[str] = ()) -> list[int]:
         """Every article id in id order (of ``sources`` only, when given)."""
         if sources:

@@ -103,10 +103,11 @@ def _new_documents(
         if retry_rejected:
             yield from todo
             return
-        keyed = [(raw, input_digest(raw)) for raw in todo]
-        earlier = reader.rejections.earlier((raw.url, digest) for raw, digest in keyed)
-        for raw, digest in keyed:
-            reason = earlier.get((raw.url, digest))
+        earlier = reader.rejections.earlier(raw.url for raw in todo)
+        refused_before = {url for url, _ in earlier}
+        for raw in todo:
+            digest = input_digest(raw) if raw.url in refused_before else None
+            reason = earlier.get((raw.url, digest)) if digest else None
             if reason is None:
                 yield raw
             else:

@@ -39,14 +39,17 @@ class RejectionLog:
         finally:
             self.con.unregister("_rejections")
 
-    def earlier(self, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
-        """The latest reason for each (input, digest) among ``keys`` rejected before (one query)."""
-        wanted = set(keys)
+    def earlier(self, inputs: Iterable[str]) -> dict[tuple[str, str], str]:
+        """(input, digest) -> latest reason, for every refused document of these inputs (one query).
+
+        Asked by input first, so a caller hashes only the documents that were refused before.
+        """
+        wanted = sorted(set(inputs))
         if not wanted:
             return {}
         rows = self.con.execute(
             "SELECT input, digest, arg_max(reason, run_id) FROM rejections "
-            "WHERE digest IN (SELECT unnest(?)) GROUP BY input, digest",
-            [sorted({digest for _, digest in wanted})],
+            "WHERE input IN (SELECT unnest(?)) AND digest IS NOT NULL GROUP BY input, digest",
+            [wanted],
         ).fetchall()
-        return {(str(i), str(d)): str(reason) for i, d, reason in rows if (i, d) in wanted}
+        return {(str(i), str(d)): str(reason) for i, d, reason in rows}

@@ -50,7 +50,7 @@ class ArchivePipeline:
         from scrapy.utils.misc import load_object
 
         settings = crawler.settings
-        return cls(
+        pipeline = cls(
             db=settings.get("NEWSARCHIVE_DB") or None,
             batch_size=settings.getint("NEWSARCHIVE_BATCH_SIZE", 200),
             flush_seconds=settings.getfloat("NEWSARCHIVE_FLUSH_SECONDS", 5.0),
@@ -59,11 +59,17 @@ class ArchivePipeline:
             command=settings.get("NEWSARCHIVE_RUN_COMMAND") or f"crawl {crawler.spidercls.name} (pid {os.getpid()})",
             sink_class=load_object(settings.get("NEWSARCHIVE_SINK") or ThreadedArchiveSink),
         )
+        # Taken when the crawler is made, not when its spider opens: every crawler of the process
+        # (`crawl --feed A --sitemap B`) then holds the one sink before the first can finish and
+        # close it, so they all write one run.
+        pipeline.open_spider()
+        return pipeline
 
     def open_spider(self, spider=None) -> None:
-        self.sink = shared.acquire(
-            self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
-        )
+        if self.sink is None:
+            self.sink = shared.acquire(
+                self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
+            )
         if self.stats is not None:
             self.stats.set_value("newsarchive/run_id", self.sink.run_id)
 

@@ -157,12 +157,17 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
             run_ids.add(stats["newsarchive/run_id"])
     summary.drops = dict(sorted(summary.drops.items(), key=lambda kv: (-kv[1], kv[0])))
     if run_ids:
+        # Scrapy's reason for a crawl stopped by a signal; its writer recorded the run as finished.
+        stopped = "shutdown" in summary.finish_reasons
         try:
-            archive = Archive(db, read_only=True)
-        except ArchiveError as exc:  # still held after a forced shutdown: its writer flushes at exit
-            LOGGER.warning("cannot read the crawl's results yet: %s", exc)
+            archive = Archive(db, read_only=not stopped)
+        except ArchiveError as exc:  # another process took the archive meanwhile
+            LOGGER.warning("cannot read the crawl's results: %s", exc)
             return summary
         with archive:
+            if stopped:
+                with archive.transaction():
+                    archive.runs.mark(sorted(run_ids), "stopped")
             totals = archive.runs.totals(sorted(run_ids))
         summary.archived, summary.duplicates = totals.archived, totals.duplicates
         summary.rejections = [(r.input, r.reason) for r in totals.rejections]

@@ -43,6 +43,7 @@ def ingest(
     writer = ArchiveWriter(archive, command="ingest " + " ".join(paths), batch_size=batch_size)
     reader = archive.cursor()  # the writer thread owns archive's own connection
     pool = None
+    outcome = "failed"  # unless the loop ends
     try:
         pool = ExtractorPool(workers)
         for raw, result in pool.map(_new_documents(reader, load(paths), writer, retry_rejected), stop=stop):
@@ -52,6 +53,10 @@ def ingest(
                 writer.add(raw, result)
             if on_document:
                 on_document(writer.stats)
+        outcome = "stopped" if stop is not None and stop.is_set() else "finished"
+    except KeyboardInterrupt:
+        outcome = "stopped"
+        raise
     finally:
         # Also after a stop, Ctrl-C or an error, each step even if one before it fails: commit
         # what was extracted and record the run (the writer's close), and only then stop the
@@ -60,7 +65,7 @@ def ingest(
             if pool is not None:
                 cleanup.callback(pool.close)
             cleanup.callback(reader.close)
-            cleanup.callback(writer.close)  # callbacks run last to first
+            cleanup.callback(writer.close, outcome)  # callbacks run last to first
     return writer.stats
 
 

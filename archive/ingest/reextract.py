@@ -37,6 +37,7 @@ def reextract(
     command = "reextract" + "".join(f" --source {s}" for s in sources)
     writer = ArchiveWriter(archive, command=command, batch_size=batch_size)
     reader = archive.cursor()
+    outcome = "failed"  # unless the loop ends
     try:
         ids = reader.articles.ids(sources)
         with ExtractorPool(workers) as pool:
@@ -51,7 +52,11 @@ def reextract(
                 if on_chunk:
                     on_chunk(writer.stats)
         writer.regroup()  # once, for every text that changed
+        outcome = "finished"
+    except KeyboardInterrupt:
+        outcome = "stopped"
+        raise
     finally:
-        writer.close()
+        writer.close(outcome)
         reader.close()
     return writer.stats

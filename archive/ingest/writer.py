@@ -117,8 +117,12 @@ class ArchiveWriter:
             raise self.error
         return self.stats
 
-    def close(self) -> WriteStats:
-        """Flush, record the run and stop the thread; idempotent. Re-raises a write error."""
+    def close(self, outcome: str = "finished") -> WriteStats:
+        """Flush, record the run and stop the thread; idempotent. Re-raises a write error.
+
+        ``outcome`` is how the caller's run ended (finished, stopped, failed); a write error
+        makes it failed.
+        """
         if self._closed:
             return self.stats
         self._closed = True
@@ -130,7 +134,8 @@ class ArchiveWriter:
             try:
                 with self.archive.transaction():
                     s = self.stats
-                    self.archive.runs.finish(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
+                    status = "failed" if self.error is not None else outcome
+                    self.archive.runs.finish(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections), status)
                     self.archive.rejections.record(self.run_id, s.rejections)
             except Exception as exc:  # the archive itself failed; the write error (if any) says more
                 LOGGER.error("could not record the run: %s", exc)

@@ -30,12 +30,17 @@ class Runs:
         assert row is not None
         return int(row[0])
 
-    def finish(self, run_id: int, read: int, archived: int, duplicates: int, rejected: int) -> None:
-        """Record a run's counts (its rejections go to ``RejectionLog.record``)."""
+    def finish(self, run_id: int, read: int, archived: int, duplicates: int, rejected: int, status: str) -> None:
+        """Record how a run ended and its counts (its rejections go to ``RejectionLog.record``)."""
         self.con.execute(
-            "UPDATE runs SET finished_at = now(), read = ?, archived = ?, duplicates = ?, rejected = ? WHERE id = ?",
-            [read, archived, duplicates, rejected, run_id],
+            """UPDATE runs SET finished_at = now(), read = ?, archived = ?, duplicates = ?, rejected = ?, status = ?
+               WHERE id = ?""",
+            [read, archived, duplicates, rejected, status, run_id],
         )
+
+    def mark(self, run_ids: Sequence[int], status: str) -> None:
+        """Set how finished runs ended, once their caller knows better (a crawl stopped by a signal)."""
+        self.con.execute("UPDATE runs SET status = ? WHERE id IN (SELECT unnest(?))", [status, list(run_ids)])
 
     def totals(self, run_ids: Sequence[int]) -> RunTotals:
         """Archived and duplicate counts and rejections of several runs together."""

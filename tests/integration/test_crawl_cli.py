@@ -291,4 +291,4 @@ def test_ctrl_c_stops_gracefully_and_keeps_every_fetched_article(site, tmp_path)
     fetched = stories & set(paths(site.since(mark)))
     assert fetched and fetched != stories  # stopped part-way
     assert {urlsplit(url).path for url in articles(db)} == fetched  # everything fetched was written
-    assert query(db, "SELECT count(*) FROM runs WHERE finished_at IS NOT NULL") == [(1,)]
+    assert query(db, "SELECT count(*), any_value(status) FROM runs WHERE finished_at IS NOT NULL") == [(1, "stopped")]

@@ -136,12 +136,12 @@ def test_signal_mid_ingest_keeps_what_was_extracted_and_a_rerun_finishes(pages, 
     archived = query(db, "SELECT count(*) FROM articles")[0][0]
     assert 0 < archived < PAGES  # stopped part-way, with the extracted pages written
     assert f"archived {archived} new" in out
-    assert query(db, "SELECT finished_at IS NOT NULL, archived FROM runs") == [(True, archived)]
+    assert query(db, "SELECT finished_at IS NOT NULL, status, archived FROM runs") == [(True, "stopped", archived)]
 
     out = ingest(db, pages, "--workers", "2")
     assert f"archived {PAGES - archived} new" in out and f"{archived} already archived" in out
     assert query(db, "SELECT count(*), count(DISTINCT url) FROM articles") == [(PAGES, PAGES)]
-    assert query(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(0,)]
+    assert query(db, "SELECT status FROM runs ORDER BY id") == [("stopped",), ("finished",)]
 
 
 def test_ctrl_c_while_the_workers_start_takes_the_same_way_out(pages, tmp_path):
@@ -198,7 +198,7 @@ def test_sigterm_in_process_abandons_the_document_being_extracted(tmp_path):
     # the hang is abandoned, not rejected: the next run tries it again.
     assert query(db, "SELECT count(*) FROM articles") == [(9,)]
     assert query(db, "SELECT count(*) FROM rejections") == [(0,)]
-    assert query(db, "SELECT finished_at IS NOT NULL, read, archived FROM runs") == [(True, 9, 9)]
+    assert query(db, "SELECT finished_at IS NOT NULL, status, read, archived FROM runs") == [(True, "stopped", 9, 9)]
 
 
 @pytest.mark.parametrize("workers", [2, 1], ids=["worker killed", "in process"])
@@ -242,7 +242,9 @@ def test_sigterm_to_a_crawl_archives_what_was_fetched_and_a_rerun_finishes(tmp_p
         assert got and got != stories  # stopped part-way
         archived = {row[0].split("/", 3)[3] for row in query(db, "SELECT url FROM articles")}
         assert archived == {path.lstrip("/") for path in got}  # everything fetched was written
-        assert query(db, "SELECT count(*) FROM runs WHERE finished_at IS NULL") == [(0,)]
+        assert query(db, "SELECT count(*), any_value(status) FROM runs WHERE finished_at IS NOT NULL") == [
+            (1, "stopped")
+        ]
 
         rerun = start(db, *args, "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_START_DELAY=0")
         out, err = finish(rerun)

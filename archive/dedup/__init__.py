@@ -53,7 +53,7 @@ class Deduplicator:
         tables = archive.dedup
         stored = tables.fingerprint()
         if stored is None:
-            if tables.article_count():
+            if archive.articles.count():
                 raise ConfigMismatch("this archive has no MinHash index yet; run 'newsarchive dedup --rebuild' once")
             return
         if stored != self.config.fingerprint:
@@ -86,7 +86,7 @@ class Deduplicator:
         tables.clear_groups()
         tables.record_config(self.config.fingerprint, self.config.to_json())
         self._recent.clear()
-        ids = tables.article_ids()
+        ids = archive.articles.ids()
         for start in range(0, len(ids), REBUILD_BATCH):
             chunk = ids[start : start + REBUILD_BATCH]
             texts = tables.texts(chunk)
@@ -117,7 +117,7 @@ class Deduplicator:
         tables = archive.dedup
         self._recent.clear()
         tables.clear_groups()
-        every = tables.article_ids()
+        every = archive.articles.ids()
         for start in range(0, len(every), REBUILD_BATCH):
             self._place(tables, every[start : start + REBUILD_BATCH], {})
         tables.set_regroup_pending(False)

@@ -90,15 +90,7 @@ class DedupTables:
     def set_regroup_pending(self, pending: bool) -> None:
         self.con.execute("UPDATE dedup_config SET regroup_pending = ? WHERE name = ?", [pending, CONFIG_NAME])
 
-    def article_count(self) -> int:
-        row = self.con.execute("SELECT count(*) FROM articles").fetchone()
-        return int(row[0]) if row else 0
-
     # -- articles ----------------------------------------------------------------
-    def article_ids(self) -> list[int]:
-        """Every article id, in placement (id) order."""
-        return [int(row[0]) for row in self.con.execute("SELECT id FROM articles ORDER BY id").fetchall()]
-
     def texts(self, ids: Sequence[int]) -> dict[int, str]:
         """Stored text of articles, by id."""
         rows = self.con.execute("SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))", [list(ids)]).fetchall()

@@ -1,5 +1,11 @@
 """newsarchive: a deduplicating archive of news articles in DuckDB.
 
+    import archive
+
+    with archive.open("archive.duckdb") as a:
+        for article in a.articles(unique=True, query="ceasefire"):
+            print(article.title)
+
 The names below load on first use, so that ``import archive`` (and the command's start-up,
 during which a Ctrl-C must end quietly) does not pay for DuckDB and Arrow before it needs them.
 """
@@ -10,11 +16,27 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.errors import ArchiveError, ArchiveLocked, ConfigMismatch, ExtractionError, InputError
+    from archive.api import Group, NewsArchive, SourceSummary, Stats, open
+    from archive.errors import (
+        ArchiveError,
+        ArchiveLocked,
+        ConfigMismatch,
+        ExtractionError,
+        InputError,
+        NotFound,
+        ReadOnlyArchive,
+    )
     from archive.models import Article, RawDocument, Rejection
     from archive.store import Archive
 
 _HOMES = {
+    "open": "archive.api",
+    "NewsArchive": "archive.api",
+    "Group": "archive.api",
+    "SourceSummary": "archive.api",
+    "Stats": "archive.api",
+    "NotFound": "archive.errors",
+    "ReadOnlyArchive": "archive.errors",
     "Archive": "archive.store",
     "ArchiveError": "archive.errors",
     "ArchiveLocked": "archive.errors",
@@ -32,9 +54,16 @@ __all__ = [
     "Article",
     "ConfigMismatch",
     "ExtractionError",
+    "Group",
     "InputError",
+    "NewsArchive",
+    "NotFound",
     "RawDocument",
+    "ReadOnlyArchive",
     "Rejection",
+    "SourceSummary",
+    "Stats",
+    "open",
 ]
 
 

@@ -19,3 +19,11 @@ class InputError(ArchiveError):
 
 class ExtractionError(ArchiveError):
     """No article could be extracted from a document."""
+
+
+class NotFound(ArchiveError):
+    """No article, group or raw page with that id or URL."""
+
+
+class ReadOnlyArchive(ArchiveError):
+    """A write was asked of an archive opened for reading."""

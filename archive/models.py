@@ -22,7 +22,10 @@ class RawDocument:
 
 @dataclass
 class Article:
-    """An extracted article, ready to be archived."""
+    """An article: as extracted (ready to be archived), or as read back from the archive.
+
+    The fields after ``extractor`` are the archive's: set on articles read back, None before.
+    """
 
     url: str
     source: str
@@ -46,6 +49,31 @@ class Article:
     # (shingle_size, shingle hashes, anchor hashes) of ``text``.
     signature_input: tuple | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
+    id: int | None = None
+    cluster_id: int | None = None  # the id of its duplicate group's representative (its own id: no copies)
+    duplicate_kind: str | None = None  # exact | near | rewrite, for a copy; None for a representative
+    similarity: float | None = None  # to the representative, for a copy
+    ingested_at: datetime | None = None
+
+    @property
+    def is_duplicate(self) -> bool:
+        """A copy of another archived article (its group's representative)."""
+        return self.cluster_id is not None and self.cluster_id != self.id
+
+    def to_dict(self) -> dict[str, Any]:
+        """The article as JSON-ready values (dates in ISO 8601), without extraction internals."""
+        values = {name: getattr(self, name) for name in PUBLIC_FIELDS}
+        for name in ("published", "modified", "ingested_at"):
+            if values[name] is not None:
+                values[name] = values[name].isoformat()
+        return values
+
+
+PUBLIC_FIELDS = (
+    "id", "url", "source", "title", "author", "authors", "published", "modified", "date_confidence", "language",
+    "site_name", "canonical_url", "description", "image", "text", "text_hash", "cluster_id", "duplicate_kind",
+    "similarity", "origin", "ingested_at", "provenance", "extractor",
+)  # fmt: skip
 
 
 @dataclass

@@ -11,8 +11,9 @@ from pathlib import Path
 import click
 import duckdb
 
+from archive.api import NewsArchive
 from archive.errors import ArchiveError
-from archive.store import Archive, default_path
+from archive.store import default_path
 from archive.store.reports import EXPORT_FORMATS
 
 LOGGER = logging.getLogger(__name__)
@@ -89,12 +90,10 @@ def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
     # pool starts takes the same way out as one in the middle of the run.
     with StopSignals() as stops:
         from archive.cli.report import duplicate_groups_table, progress_bar, summary_line
-        from archive.ingest.files import ingest as run_ingest
 
-        with Archive(ctx.obj["db"]) as archive:
+        with NewsArchive(ctx.obj["db"], write=True) as archive:
             with progress_bar(enabled=not quiet) as update:
-                stats = run_ingest(
-                    archive,
+                stats = archive.ingest(
                     paths,
                     workers=workers,
                     batch_size=batch_size,
@@ -107,7 +106,7 @@ def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
             click.echo(summary_line(stats))
             if stops.signum is not None:
                 click.echo(
-                    f"stopped by {stops.name}: the archive holds {archive.count()} articles; "
+                    f"stopped by {stops.name}: the archive holds {archive.cursor().count()} articles; "
                     "run the same command to go on",
                     err=True,
                 )
@@ -129,8 +128,8 @@ def sql(ctx, query, fmt):
         newsarchive sql "SELECT source, count(*) FROM articles GROUP BY 1"
         newsarchive sql "SELECT url, title FROM unique_articles" --format json
     """
-    with Archive(ctx.obj["db"], read_only=True) as archive:
-        result = archive.reports.query(query)
+    with NewsArchive(ctx.obj["db"]) as archive:
+        result = archive.sql(query)
         if result.description is None:
             return
         columns = [column[0] for column in result.description]
@@ -160,8 +159,8 @@ def stats(ctx):
     """
     from archive.cli.report import print_stats
 
-    with Archive(ctx.obj["db"], read_only=True) as archive:
-        print_stats(archive)
+    with NewsArchive(ctx.obj["db"]) as archive:
+        print_stats(archive.stats())
 
 
 @cli.command()
@@ -178,8 +177,8 @@ def export(ctx, out, unique):
     if Path(out).suffix.lower() not in EXPORT_FORMATS:
         raise click.BadParameter(f"{out}: use a .jsonl, .parquet or .csv file name", param_hint="OUT")
     Path(out).absolute().parent.mkdir(parents=True, exist_ok=True)
-    with Archive(ctx.obj["db"], read_only=True) as archive:
-        count = archive.reports.export(out, unique=unique)
+    with NewsArchive(ctx.obj["db"]) as archive:
+        count = archive.export(out, unique=unique)
     click.echo(f"wrote {count} articles to {out}")
 
 

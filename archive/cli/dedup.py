@@ -9,8 +9,10 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from archive.api import NewsArchive
 from archive.dedup.config import DedupConfig
 from archive.ingest.writer import ArchiveWriter
+from archive.models import Article
 from archive.store import Archive
 
 LOGGER = logging.getLogger(__name__)
@@ -39,11 +41,11 @@ def dups(ctx, as_json, kind, article, limit):
         newsarchive dups --kind rewrite
         newsarchive dups --article 42 --json
     """
-    with Archive(ctx.obj["db"], read_only=True) as archive:
-        groups = archive.reports.groups(kind=kind, article=article, limit=limit)
+    with NewsArchive(ctx.obj["db"]) as archive:
+        groups = [archive.group_of(article)] if article is not None else archive.groups(kind=kind, limit=limit or None)
     if as_json:
         for group in groups:
-            members = [m.to_dict() for m in group.members]
+            members = [_member(m) for m in group.members]
             click.echo(
                 json.dumps({"group": group.cluster_id, "size": len(members), "members": members}, ensure_ascii=False)
             )
@@ -65,10 +67,22 @@ def dups(ctx, as_json, kind, article, limit):
             table.add_column(column, overflow="fold", no_wrap=column not in ("title", "source"))
         for m in group.members:
             similarity = "" if m.similarity is None else f"{m.similarity:.2f}"
-            kind = "" if m.kind == "representative" else m.kind or ""
+            kind = m.duplicate_kind or ""
             published = m.published.date().isoformat() if m.published else ""
             table.add_row(str(m.id), m.source, m.title or "", published, kind, similarity)
         console.print(table)
+
+
+def _member(article: Article) -> dict:
+    return {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "published": article.published.isoformat() if article.published else None,
+        "url": article.url,
+        "kind": article.duplicate_kind or ("representative" if article.id == article.cluster_id else None),
+        "similarity": article.similarity,
+    }
 
 
 @click.command()
@@ -87,8 +101,8 @@ def dedup(ctx, rebuild):
     """
     fingerprint = DedupConfig().fingerprint
     if not rebuild:
-        with Archive(ctx.obj["db"], read_only=True) as archive:
-            status = archive.reports.dedup_status()
+        with NewsArchive(ctx.obj["db"]) as reader:
+            status = reader.dedup_status()
         stored = f"{status.fingerprint} (built {status.built_at:%Y-%m-%d %H:%M})" if status.built_at else "none"
         state = "current" if status.fingerprint == fingerprint else "run 'newsarchive dedup --rebuild'"
         click.echo(f"parameters: {stored}; this version: {fingerprint} ({state})")

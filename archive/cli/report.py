@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from archive.api import NewsArchive, Stats
 from archive.ingest.writer import WriteStats
-from archive.store import Archive
 
 MAX_TABLE_ROWS = 200  # longer query results are cut in table format; use --format csv for all
 
@@ -53,18 +53,20 @@ def summary_line(stats: WriteStats) -> str:
     )
 
 
-def duplicate_groups_table(archive: Archive, limit: int = 20) -> None:
+def duplicate_groups_table(archive: NewsArchive, limit: int = 20) -> None:
     """Print the largest duplicate groups, or say there are none."""
-    rows = archive.reports.largest_groups(limit)
+    groups = archive.groups(limit=limit)
     console = _console()
-    if not rows:
+    if not groups:
         console.print("no duplicate groups")
         return
     table = Table(title="duplicate groups")
     for column in ("group", "members", "kinds", "representative (title or opening words)"):
         table.add_column(column)
-    for cluster, members, kinds, title in rows:
-        table.add_row(str(cluster), str(members), kinds or "", title or "")
+    for group in groups:
+        first = group.members[0]
+        kinds = ", ".join(sorted({m.duplicate_kind for m in group.members if m.duplicate_kind}))
+        table.add_row(str(group.cluster_id), str(len(group.members)), kinds, first.title or first.text[:70] + "…")
     console.print(table)
 
 
@@ -85,19 +87,18 @@ def _short(value, width: int = 120) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def print_stats(archive: Archive) -> None:
+def print_stats(stats: Stats) -> None:
     console = _console()
-    reports = archive.reports
-    totals = reports.totals()
+    totals = stats.totals
     share = totals.duplicates / totals.articles if totals.articles else 0.0
     console.print(
         f"{totals.articles} articles, {totals.groups} unique stories, {totals.duplicates} duplicates ({share:.1%})"
     )
-    by_kind = reports.duplicates_by_kind()
+    by_kind = stats.duplicates_by_kind
     if by_kind:
         console.print("duplicates by kind: " + ", ".join(f"{kind} {n}" for kind, n in by_kind))
-    _print_rows(console, "articles per source", ("source", "articles", "duplicates"), reports.per_source())
-    _print_rows(console, "articles per day (published)", ("day", "articles", "duplicates"), reports.per_day())
+    _print_rows(console, "articles per source", ("source", "articles", "duplicates"), stats.per_source)
+    _print_rows(console, "articles per day (published)", ("day", "articles", "duplicates"), stats.per_day)
 
 
 def _print_rows(console: Console, title: str, header: tuple, rows: list) -> None:

@@ -3,7 +3,8 @@
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
 ``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``dedup`` (signatures,
-band keys, groups) and ``reports`` (read-only queries for the CLI). Writes run inside
+band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
+search hits, groups and sources read back, for the Python API and the web view). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
 """
 
@@ -21,6 +22,7 @@ import duckdb
 from archive.errors import ArchiveError, ArchiveLocked
 from archive.store import migrations
 from archive.store.articles import Articles
+from archive.store.catalog import Catalog
 from archive.store.crawl import CrawlUrls
 from archive.store.dedup import DedupTables
 from archive.store.rejections import RejectionLog
@@ -68,6 +70,7 @@ class Archive:
         self.crawl_urls = CrawlUrls(con)
         self.dedup = DedupTables(con)
         self.reports = Reports(con)
+        self.catalog = Catalog(con)
 
     def cursor(self) -> Archive:
         """The same archive through a connection of its own, for use from another thread."""

@@ -12,6 +12,7 @@ import pyarrow as pa
 
 from archive.models import Article, RawDocument
 from archive.store.convert import from_json, table, to_json, utc
+from archive.store.search import SearchIndex
 
 # Columns an extraction produces (everything of an article but its identity and group).
 EXTRACTED = pa.schema(
@@ -78,7 +79,7 @@ class StoredRaw:
 
 
 class Articles:
-    """The ``articles`` and ``raw_documents`` tables."""
+    """The ``articles`` and ``raw_documents`` tables (and the search index of what they hold)."""
 
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
@@ -178,6 +179,7 @@ class Articles:
             )
         finally:
             self.con.unregister("_new_articles")
+        SearchIndex(self.con).add([article_id for article_id, _, _ in rows])
 
     def update(self, changes: Sequence[tuple[int, Article]]) -> None:
         """Write new extraction results over articles in place (reextract)."""
@@ -192,6 +194,7 @@ class Articles:
             self.con.execute(f"UPDATE articles SET {assignments} FROM _updated_articles u WHERE articles.id = u.id")
         finally:
             self.con.unregister("_updated_articles")
+        SearchIndex(self.con).replace([article_id for article_id, _ in changes])
 
 
 def _select_extracted() -> str:

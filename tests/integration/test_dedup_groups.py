@@ -299,7 +299,7 @@ def test_members_come_representative_first_in_representative_order(db):
             pair("reordered", REORDERED, day(2)),
         )
         (cluster,) = {row[0] for row in archive.con.execute("SELECT cluster_id FROM articles").fetchall()}
-        (group,) = archive.reports.groups(article=cluster)
+        group = archive.catalog.group(cluster)
     assert group.cluster_id == cluster
     assert [m.source.split(".")[0] for m in group.members] == ["original", "reordered", "syndicated", "truncated"]
-    assert group.members[0].kind == "representative" and {m.kind for m in group.members[1:]} == {"near"}
+    assert group.members[0].duplicate_kind is None and {m.duplicate_kind for m in group.members[1:]} == {"near"}

@@ -1,0 +1,18 @@
+"""The Python API: open an archive, read its articles, groups and sources, ingest into it.
+
+    import archive
+
+    with archive.open("archive.duckdb") as a:
+        for article in a.articles(unique=True, source="example.com", since="2025-12-01"):
+            print(article.published, article.title)
+        table = a.to_arrow(query="ceasefire")
+
+The CLI's read commands and the web view go through this module, so all three agree.
+"""
+
+from __future__ import annotations
+
+from archive.api.newsarchive import NewsArchive, Stats, open
+from archive.store.catalog import Group, SourceSummary
+
+__all__ = ["Group", "NewsArchive", "SourceSummary", "Stats", "open"]

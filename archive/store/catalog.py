@@ -1,0 +1,268 @@
+"""Reading articles back: filtered listings, search hits, one article, duplicate groups, sources.
+
+This is the read side behind the Python API (``archive.open``), the web view and the CLI's
+listings: every filter they offer is an ``ArticleFilter`` turned into bound SQL here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from archive.errors import NotFound
+from archive.models import Article, RawDocument
+from archive.store.convert import from_json, utc
+from archive.store.dedup import REPRESENTATIVE_ORDER
+from archive.store.search import SearchIndex, SearchQuery
+
+ARTICLE_COLUMNS = (
+    "id", "url", "source", "origin", "title", "author", "authors", "published", "modified", "date_confidence",
+    "language", "site_name", "canonical_url", "description", "image", "text", "text_hash", "cluster_id",
+    "ingested_at", "provenance", "extractor", "meta",
+)  # fmt: skip
+_SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS) + ", d.kind, d.similarity"
+_FROM = "articles a LEFT JOIN duplicates d ON d.article_id = a.id"
+ORDERS = {"id": "a.id", "newest": "a.published DESC NULLS LAST, a.id DESC", "oldest": "a.published NULLS LAST, a.id"}
+FETCH_ROWS = 500  # rows per fetch while a listing streams
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a listing holds. ``since``/``until`` bound ``published`` (until exclusive)."""
+
+    unique: bool = False  # one article per duplicate group: its representative
+    source: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    query: str | None = None  # full-text search (archive/store/search.py)
+
+    def is_empty(self) -> bool:
+        return self == ArticleFilter()
+
+
+@dataclass(frozen=True)
+class Group:
+    """A duplicate group: its representative first, then its copies."""
+
+    cluster_id: int
+    members: list[Article]
+
+
+@dataclass(frozen=True)
+class SourceSummary:
+    source: str
+    articles: int
+    duplicates: int
+    first_ingested: datetime | None
+    last_ingested: datetime | None  # the last time an article of this source was archived
+    last_published: datetime | None
+    failures: int  # inputs of this source that were rejected and are not archived since
+    last_failure: str | None = None  # the newest such rejection's reason
+    languages: list[str] = field(default_factory=list)
+
+
+class Catalog:
+    """Read-only queries that return articles and what is known about them."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+
+    # -- listings -----------------------------------------------------------------
+    def _where(self, selection: ArticleFilter) -> tuple[str, list[Any]] | None:
+        """The WHERE clause and parameters; None when the filter can match nothing."""
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
+        if selection.unique:
+            clauses.append("a.id = a.cluster_id")
+        if selection.source:
+            clauses.append("a.source = ?")
+            params.append(selection.source)
+        if selection.since is not None:
+            clauses.append("a.published >= ?")
+            params.append(utc(selection.since))
+        if selection.until is not None:
+            clauses.append("a.published < ?")
+            params.append(utc(selection.until))
+        if selection.query and selection.query.strip():
+            query = SearchQuery.parse(selection.query)
+            terms = SearchIndex(self.con).terms(query)
+            if not terms:
+                return None
+            matching, matching_params = SearchIndex.matching(terms)
+            clauses.append(f"a.id IN ({matching})")
+            params.extend(matching_params)
+            for pattern in query.phrase_patterns():
+                clauses.append("regexp_matches(lower(coalesce(a.title, '') || ' ' || a.text), ?)")
+                params.append(pattern)
+        return " AND ".join(clauses), params
+
+    def articles(
+        self, selection: ArticleFilter = ArticleFilter(), order: str = "id", limit: int | None = None, offset: int = 0
+    ) -> Iterator[Article]:
+        """Articles in ``order`` (``id``, ``newest`` or ``oldest``), read as they are consumed."""
+        where = self._where(selection)
+        if where is None:
+            return
+        sql, params = where
+        cursor = self.con.cursor()  # a listing read lazily must not share its cursor with other queries
+        try:
+            cursor.execute(
+                f"SELECT {_SELECT} FROM {_FROM} WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            )
+            while rows := cursor.fetchmany(FETCH_ROWS):
+                yield from (_article(row) for row in rows)
+        finally:
+            cursor.close()
+
+    def count(self, selection: ArticleFilter = ArticleFilter()) -> int:
+        where = self._where(selection)
+        if where is None:
+            return 0
+        row = self.con.execute(f"SELECT count(*) FROM articles a WHERE {where[0]}", where[1]).fetchone()
+        return int(row[0]) if row else 0
+
+    def arrow(self, selection: ArticleFilter = ArticleFilter(), limit: int | None = None) -> pa.Table:
+        """The articles as one Arrow table (columns as in ``articles``, plus ``duplicate_kind``, ``similarity``)."""
+        where = self._where(selection) or ("FALSE", [])
+        select = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS) + ", d.kind AS duplicate_kind, d.similarity"
+        relation = self.con.sql(
+            f"SELECT {select} FROM {_FROM} WHERE {where[0]} ORDER BY a.id LIMIT ?", params=[*where[1], limit]
+        )
+        return relation.to_arrow_table()
+
+    # -- one article ----------------------------------------------------------------
+    def article(self, key: int | str) -> Article:
+        """The article with this id, or this URL (as archived, or as a crawl requested it)."""
+        if isinstance(key, int):
+            row = self.con.execute(f"SELECT {_SELECT} FROM {_FROM} WHERE a.id = ?", [key]).fetchone()
+        else:
+            row = self.con.execute(
+                f"""SELECT {_SELECT} FROM {_FROM}
+                    WHERE a.url = ? OR a.url = (SELECT any_value(article_url) FROM crawl_urls WHERE url = ?)""",
+                [key, key],
+            ).fetchone()
+        if row is None:
+            raise NotFound(f"no article {'with id ' if isinstance(key, int) else ''}{key} in the archive")
+        return _article(row)
+
+    def raw(self, article_id: int) -> RawDocument:
+        """The page or file as it was read or fetched."""
+        row = self.con.execute(
+            """SELECT a.url, a.source, a.origin, r.content_type, r.encoding, r.body, r.hints
+               FROM articles a JOIN raw_documents r ON r.article_id = a.id WHERE a.id = ?""",
+            [article_id],
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no raw page for article {article_id}")
+        url, source, origin, content_type, encoding, body, hints = row
+        return RawDocument(url, source, origin, bytes(body), content_type, encoding, from_json(hints) or {})
+
+    # -- duplicate groups -------------------------------------------------------------
+    def group(self, cluster_id: int) -> Group:
+        """The group whose representative is ``cluster_id``; an article without copies is a group of one."""
+        groups = self._groups([cluster_id])
+        if not groups:
+            raise NotFound(f"no duplicate group {cluster_id} (a group's id is its representative's article id)")
+        return groups[0]
+
+    def groups(self, kind: str | None = None, limit: int | None = None, offset: int = 0) -> list[Group]:
+        """Groups with copies, largest first (with ``kind``: those with a copy of that kind)."""
+        rows = self.con.execute(
+            """
+            SELECT d.duplicate_of FROM duplicates d
+            GROUP BY 1 HAVING (? IS NULL OR bool_or(d.kind = ?))
+            ORDER BY count(*) DESC, 1 LIMIT ? OFFSET ?
+            """,
+            [kind, kind, limit, offset],
+        ).fetchall()
+        return self._groups([int(r[0]) for r in rows])
+
+    def group_count(self, kind: str | None = None) -> int:
+        row = self.con.execute(
+            "SELECT count(*) FROM (SELECT 1 FROM duplicates GROUP BY duplicate_of HAVING (? IS NULL OR bool_or(kind = ?)))",
+            [kind, kind],
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+    def _groups(self, clusters: Sequence[int]) -> list[Group]:
+        if not clusters:
+            return []
+        rows = self.con.execute(
+            f"""SELECT {_SELECT} FROM {_FROM} WHERE a.cluster_id IN (SELECT unnest(?))
+                ORDER BY a.cluster_id, a.id <> a.cluster_id, {REPRESENTATIVE_ORDER}""",
+            [list(clusters)],
+        ).fetchall()
+        members: dict[int, list[Article]] = {c: [] for c in clusters}
+        for row in rows:
+            article = _article(row)
+            members[int(article.cluster_id or 0)].append(article)
+        return [Group(c, m) for c, m in members.items() if m]
+
+    def copies(self, article_ids: Sequence[int]) -> dict[int, int]:
+        """How many other articles share each article's group, by article id."""
+        rows = self.con.execute(
+            """SELECT a.id, (SELECT count(*) FROM articles b WHERE b.cluster_id = a.cluster_id) - 1
+               FROM articles a WHERE a.id IN (SELECT unnest(?))""",
+            [list(article_ids)],
+        ).fetchall()
+        return {int(i): int(n) for i, n in rows}
+
+    # -- sources ----------------------------------------------------------------------------
+    def sources(self) -> list[SourceSummary]:
+        """Every source with its counts, last archived article and extraction failures, largest first."""
+        rows = self.con.execute(
+            r"""
+            WITH failed AS (
+                SELECT regexp_extract(r.input, '^https?://(?:www\.)?([^/:?#]+)', 1) AS source,
+                       count(DISTINCT r.input) AS failures, arg_max(r.reason, r.run_id) AS last_reason
+                FROM rejections r
+                WHERE r.input NOT IN (SELECT url FROM articles)
+                GROUP BY 1
+            )
+            SELECT a.source, count(*), count(*) FILTER (WHERE a.id <> a.cluster_id), min(a.ingested_at),
+                   max(a.ingested_at), max(a.published), coalesce(any_value(f.failures), 0), any_value(f.last_reason),
+                   list_sort(list_distinct(list(a.language) FILTER (WHERE a.language IS NOT NULL)))
+            FROM articles a LEFT JOIN failed f ON f.source = a.source
+            GROUP BY a.source ORDER BY count(*) DESC, a.source
+            """
+        ).fetchall()
+        return [
+            SourceSummary(source, int(n), int(dups), first, last, published, int(failures), reason, list(langs or []))
+            for source, n, dups, first, last, published, failures, reason, langs in rows
+        ]
+
+
+def _article(row: Sequence[Any]) -> Article:
+    values = dict(zip(ARTICLE_COLUMNS, row))
+    return Article(
+        url=values["url"],
+        source=values["source"],
+        origin=values["origin"],
+        text=values["text"],
+        title=values["title"],
+        author=values["author"],
+        published=values["published"],
+        language=values["language"],
+        site_name=values["site_name"],
+        canonical_url=values["canonical_url"],
+        description=values["description"],
+        text_hash=values["text_hash"],
+        meta=from_json(values["meta"]) or {},
+        authors=list(values["authors"] or []),
+        modified=values["modified"],
+        image=values["image"],
+        date_confidence=values["date_confidence"],
+        provenance=from_json(values["provenance"]) or {},
+        extractor=values["extractor"],
+        id=values["id"],
+        cluster_id=values["cluster_id"],
+        duplicate_kind=row[len(ARTICLE_COLUMNS)],
+        similarity=row[len(ARTICLE_COLUMNS) + 1],
+        ingested_at=values["ingested_at"],
+    )

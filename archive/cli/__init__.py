@@ -186,8 +186,9 @@ def export(ctx, out, unique):
 from archive.cli.crawl import crawl  # noqa: E402
 from archive.cli.dedup import dedup, dups  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
+from archive.cli.serve import serve  # noqa: E402
 
-for _command in (crawl, dups, dedup, reextract):
+for _command in (crawl, dups, dedup, reextract, serve):
     cli.add_command(_command)
 
 

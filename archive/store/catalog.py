@@ -148,7 +148,7 @@ class Catalog:
                 [key, key],
             ).fetchone()
         if row is None:
-            raise NotFound(f"no article {'with id ' if isinstance(key, int) else ''}{key} in the archive")
+            raise NotFound(f"no article {'with id ' if isinstance(key, int) else ''}{key}")
         return _article(row)
 
     def raw(self, article_id: int) -> RawDocument:

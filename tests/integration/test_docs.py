@@ -14,9 +14,9 @@ from archive.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-OFFLINE_EXCEPTIONS = {
-    "crawl"
-}  # its examples name real news sites; tests/integration/test_crawl_cli.py crawls a local one
+# crawl: its examples name real news sites (tests/integration/test_crawl_cli.py crawls a local one);
+# serve: it serves until stopped (tests/integration/test_web.py runs it).
+OFFLINE_EXCEPTIONS = {"crawl", "serve"}
 
 
 def readme_examples() -> list[list[str]]:

@@ -1,0 +1,272 @@
+"""The Starlette application: one read-only view of an archive, as HTML pages and the same data as JSON.
+
+Each request opens the archive read-only and closes it before answering: DuckDB lets no writer
+in while a reader holds the file, so a server that kept it open would stop every ingest and
+crawl. While a writer holds it, pages answer 503 and name the process. Every handler builds one
+JSON-ready dict; the template renders it, or it is sent as JSON when the client asks
+(``Accept: application/json``), so the two never disagree.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from archive.api import NewsArchive
+from archive.errors import ArchiveError, ArchiveLocked, NotFound
+from archive.models import Article
+from archive.web.passages import highlighted, query_words, shared_passages, snippet
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 20
+NEWEST = 15
+# Our own pages run no script and load only our stylesheet; links to archived sites send no referrer.
+PAGE_HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "frame-ancestors 'none'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+# An archived page is shown as it was fetched, but sandboxed: no script runs, and it fetches
+# nothing from its site (no tracking pixel learns that someone read the archive copy).
+RAW_HEADERS = {
+    "Content-Security-Policy": "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def create_app(db: str) -> Starlette:
+    """The web view of the archive file at ``db``."""
+    templates = Environment(
+        loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), trim_blocks=True
+    )
+    templates.filters["day"] = lambda iso: iso[:10] if iso else ""
+    templates.filters["minute"] = lambda iso: iso[:16].replace("T", " ") if iso else ""
+
+    def page(template: str, handler: Callable[[Request, NewsArchive], dict[str, Any]]) -> Callable[[Request], Response]:
+        def endpoint(request: Request) -> Response:
+            try:
+                with NewsArchive(db) as archive:
+                    data = handler(request, archive)
+            except NotFound as exc:
+                return _error(request, templates, 404, str(exc))
+            except ArchiveLocked as exc:
+                return _error(request, templates, 503, f"{exc}; this page is back when it is done", retry=True)
+            except ArchiveError as exc:
+                return _error(request, templates, 400, str(exc))
+            if _wants_json(request):
+                return JSONResponse(data, headers={"Vary": "Accept"})
+            html = templates.get_template(template).render(data=data, request=request)
+            return HTMLResponse(html, headers={**PAGE_HEADERS, "Vary": "Accept"})
+
+        return endpoint
+
+    def raw(request: Request) -> Response:
+        try:
+            with NewsArchive(db) as archive:
+                document = archive.raw(request.path_params["id"])
+        except NotFound as exc:
+            return _error(request, templates, 404, str(exc))
+        except ArchiveLocked as exc:
+            return _error(request, templates, 503, str(exc), retry=True)
+        media = "text/plain" if document.content_type == "text/plain" else "text/html"
+        if document.encoding:
+            media += f"; charset={document.encoding}"
+        return Response(document.body, headers={**RAW_HEADERS, "Content-Type": media})
+
+    routes = [
+        Route("/", page("index.html", index)),
+        Route("/search", page("search.html", search)),
+        Route("/articles/{id:int}", page("article.html", article)),
+        Route("/articles/{id:int}/raw", raw),
+        Route("/groups", page("groups.html", groups)),
+        Route("/groups/{id:int}", page("group.html", group)),
+        Route("/sources", page("sources.html", sources)),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        detail = exc.detail if isinstance(exc, HTTPException) else "not found"
+        return _error(request, templates, getattr(exc, "status_code", 404), str(detail))
+
+    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+
+
+# -- pages: each returns the JSON-ready dict its template renders ----------------------------------
+def index(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    stats = archive.stats()
+    newest = list(archive.articles(order="newest", limit=NEWEST))
+    return {
+        "articles": stats.totals.articles,
+        "groups": archive.group_count(),
+        "unique": stats.totals.groups,
+        "duplicates": stats.totals.duplicates,
+        "duplicates_by_kind": dict(stats.duplicates_by_kind),
+        "sources": len(stats.per_source),
+        "newest": _listing(archive, newest),
+    }
+
+
+def search(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    params = request.query_params
+    query = params.get("q", "").strip()
+    filters: dict[str, Any] = {
+        "source": params.get("source") or None,
+        "since": params.get("since") or None,
+        "until": params.get("until") or None,
+        "unique": params.get("unique") in ("1", "true", "on"),
+    }
+    page_number = _page(request)
+    total, hits = 0, []
+    if query or any(v for v in filters.values()):
+        total = archive.count(query=query, **filters)
+        found = archive.articles(
+            query=query, order="newest", limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters
+        )
+        hits = _listing(archive, list(found), query_words(query))
+    return {
+        "q": query,
+        "filters": filters,
+        "total": total,
+        "page": page_number,
+        "pages": max(1, math.ceil(total / PAGE_SIZE)),
+        "hits": hits,
+    }
+
+
+def article(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    found = archive.article(request.path_params["id"])
+    group = archive.group(int(found.cluster_id or 0))
+    words = query_words(request.query_params.get("q", ""))
+    return {
+        "article": found.to_dict(),
+        "paragraphs": [[s.to_dict() for s in p] for p in highlighted(found.text, words)],
+        "group": {
+            "cluster_id": group.cluster_id,
+            "members": [_summary(m) for m in group.members],
+        },
+        "raw_url": f"/articles/{found.id}/raw",
+    }
+
+
+def groups(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    kind = request.query_params.get("kind") or None
+    if kind not in (None, "exact", "near", "rewrite"):
+        raise ArchiveError(f"kind must be exact, near or rewrite, not {kind!r}")
+    page_number = _page(request)
+    total = archive.group_count(kind)
+    listed = archive.groups(kind=kind, limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE)
+    return {
+        "kind": kind,
+        "total": total,
+        "page": page_number,
+        "pages": max(1, math.ceil(total / PAGE_SIZE)),
+        "groups": [
+            {
+                "cluster_id": g.cluster_id,
+                "size": len(g.members),
+                "kinds": sorted({m.duplicate_kind for m in g.members if m.duplicate_kind}),
+                "sources": sorted({m.source for m in g.members}),
+                "representative": _summary(g.members[0]),
+            }
+            for g in listed
+        ],
+    }
+
+
+def group(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    found = archive.group(request.path_params["id"])
+    marked = shared_passages([m.text for m in found.members])
+    return {
+        "cluster_id": found.cluster_id,
+        "size": len(found.members),
+        "members": [
+            {
+                **_summary(m),
+                "shared": round(share, 3),
+                "paragraphs": [[s.to_dict() for s in p] for p in paragraphs],
+            }
+            for m, (paragraphs, share) in zip(found.members, marked)
+        ],
+    }
+
+
+def sources(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    return {
+        "sources": [
+            {
+                "source": s.source,
+                "articles": s.articles,
+                "duplicates": s.duplicates,
+                "first_ingested": _iso(s.first_ingested),
+                "last_ingested": _iso(s.last_ingested),
+                "last_published": _iso(s.last_published),
+                "failures": s.failures,
+                "last_failure": s.last_failure,
+                "languages": s.languages,
+            }
+            for s in archive.sources()
+        ]
+    }
+
+
+# -- helpers ------------------------------------------------------------------------------------------
+def _summary(a: Article) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "url": a.url,
+        "source": a.source,
+        "title": a.title,
+        "published": _iso(a.published),
+        "kind": a.duplicate_kind,
+        "similarity": a.similarity,
+        "words": len(a.text.split()),
+    }
+
+
+def _listing(archive: NewsArchive, articles: list[Article], words: list[str] | None = None) -> list[dict[str, Any]]:
+    copies = archive.copies(a.id for a in articles if a.id is not None)
+    return [
+        {
+            **_summary(a),
+            "cluster_id": a.cluster_id,
+            "copies": copies.get(a.id or 0, 0),
+            "snippet": [s.to_dict() for s in snippet(a.text, words or [])],
+        }
+        for a in articles
+    ]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _page(request: Request) -> int:
+    value = request.query_params.get("page", "1")
+    if not value.isdigit() or int(value) < 1:
+        raise ArchiveError(f"page must be a positive number, not {value!r}")
+    return int(value)
+
+
+def _wants_json(request: Request) -> bool:
+    accept = request.headers.get("accept", "")
+    return "application/json" in accept and "text/html" not in accept
+
+
+def _error(request: Request, templates: Environment, status: int, message: str, retry: bool = False) -> Response:
+    headers = {"Retry-After": "5"} if retry else {}
+    if _wants_json(request):
+        return JSONResponse({"error": message, "status": status}, status_code=status, headers=headers)
+    html = templates.get_template("error.html").render(data={"status": status, "message": message}, request=request)
+    return HTMLResponse(html, status_code=status, headers={**PAGE_HEADERS, **headers})

@@ -48,16 +48,20 @@ class SkipKnownUrlsMiddleware:
         url = clean_url(request.url)
         if request.meta.get(_CLAIMED) == url:  # a retry of a request that passed
             return None
-        known = url in self.requested or await asyncio.wrap_future(
-            self._executor.submit(self.store.seen, {request.url, url})
-        )
-        if known:
-            if self.stats is not None:
-                self.stats.inc_value("newsarchive/skipped_known")
-            raise IgnoreRequest(f"already archived or requested: {request.url}")
+        if url in self.requested:
+            self._skip(request)
+        # Claimed before the archive is asked: while this request waits for the answer, another
+        # crawler of the process may reach the same URL, and must find it taken.
         self.requested.add(url)
+        if await asyncio.wrap_future(self._executor.submit(self.store.seen, {request.url, url})):
+            self._skip(request)
         request.meta[_CLAIMED] = url
         return None
+
+    def _skip(self, request) -> None:
+        if self.stats is not None:
+            self.stats.inc_value("newsarchive/skipped_known")
+        raise IgnoreRequest(f"already archived or requested: {request.url}")
 
     def close(self, spider=None) -> None:
         self._executor.submit(self.store.close).result()

@@ -3,7 +3,8 @@
 Pages: home, a section and a tag page, an RSS feed, robots.txt (Disallow /private/ and a
 Sitemap line), a sitemap index with a page sitemap and a Google News sitemap, article pages
 with heavy boilerplate and JSON-LD, a syndicated copy of one article at another URL, a 404,
-a 301, a 503 that succeeds on retry, a PDF and an ISO-8859-1 page.
+a 301, a 503 that succeeds on retry, a PDF and an ISO-8859-1 page. Every HTML page runs a script
+that marks the document (``data-script-ran``), so a browser test can tell whether it ran.
 """
 
 from __future__ import annotations
@@ -134,6 +135,7 @@ def page(title: str, main: str, head: str = "", charset: str = "utf-8") -> str:
 <main>{main}</main>
 <aside class="newsletter"><p>{BOILERPLATE[1]}</p><form><input name="email"></form></aside>
 <footer><p>© 2026 Harbour Times</p><ul><li><a href="/imprint/">Imprint</a></li><li><a href="/privacy/">Privacy</a></li></ul></footer>
+<script>document.documentElement.setAttribute("data-script-ran", "yes")</script>
 </body></html>"""
 
 

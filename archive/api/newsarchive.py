@@ -93,9 +93,24 @@ class NewsArchive:
         order), ``newest`` or ``oldest`` first.
         """
         selection = self._filter(unique, source, since, until, query)
-        if order not in ("id", "newest", "oldest"):
-            raise ArchiveError(f"order must be id, newest or oldest, not {order!r}")
+        self._check_order(order)
         return self._store.catalog.articles(selection, order=order, limit=limit, offset=offset)
+
+    def page(
+        self,
+        unique: bool = False,
+        source: str | None = None,
+        since: DateLike = None,
+        until: DateLike = None,
+        query: str | None = None,
+        *,
+        order: str = "newest",
+        limit: int = 20,
+        offset: int = 0,
+    ) -> tuple[int, list[Article]]:
+        """How many articles the filters select, and one page of them: what a search page shows."""
+        self._check_order(order)
+        return self._store.catalog.page(self._filter(unique, source, since, until, query), order, limit, offset)
 
     def count(
         self,
@@ -171,6 +186,13 @@ class NewsArchive:
         """Each source: articles, duplicates, last archived, extraction failures; largest first."""
         return self._store.catalog.sources()
 
+    def totals(self) -> Totals:
+        """Articles, unique articles (one per group), copies and sources: the first line of ``stats``."""
+        return self._store.reports.totals()
+
+    def duplicates_by_kind(self) -> list[tuple[str, int]]:
+        return self._store.reports.duplicates_by_kind()
+
     def stats(self) -> Stats:
         reports = self._store.reports
         return Stats(reports.totals(), reports.duplicates_by_kind(), reports.per_source(), reports.per_day())
@@ -217,6 +239,11 @@ class NewsArchive:
         )
 
     # -- helpers --------------------------------------------------------------------------
+    @staticmethod
+    def _check_order(order: str) -> None:
+        if order not in ("id", "newest", "oldest"):
+            raise ArchiveError(f"order must be id, newest or oldest, not {order!r}")
+
     @staticmethod
     def _filter(unique: bool, source: str | None, since: DateLike, until: DateLike, query: str | None) -> ArticleFilter:
         return ArticleFilter(

@@ -94,17 +94,27 @@ class Catalog:
             if not terms:
                 return None
             matching, matching_params = SearchIndex.matching(terms)
+            patterns = query.phrase_patterns()
+            if patterns:
+                # Phrases are matched in the texts of the articles that hold all their words, read
+                # once (MATERIALIZED): as a filter on the articles scan, the match ran on every text.
+                phrases = " AND ".join(
+                    ["(regexp_matches(coalesce(m.title, ''), ?) OR regexp_matches(m.text, ?))"] * len(patterns)
+                )
+                matching = f"""WITH m AS MATERIALIZED (SELECT c.id, c.title, c.text FROM articles c WHERE c.id IN ({matching}))
+                               SELECT m.id FROM m WHERE {phrases}"""
+                matching_params += [p for pattern in patterns for p in (pattern, pattern)]
             clauses.append(f"a.id IN ({matching})")
             params.extend(matching_params)
-            for pattern in query.phrase_patterns():
-                clauses.append("regexp_matches(lower(coalesce(a.title, '') || ' ' || a.text), ?)")
-                params.append(pattern)
         return " AND ".join(clauses), params
 
     def articles(
         self, selection: ArticleFilter = ArticleFilter(), order: str = "id", limit: int | None = None, offset: int = 0
     ) -> Iterator[Article]:
         """Articles in ``order`` (``id``, ``newest`` or ``oldest``), read as they are consumed."""
+        if limit is not None:
+            yield from self.page(selection, order, limit, offset)[1]
+            return
         where = self._where(selection)
         if where is None:
             return
@@ -112,13 +122,40 @@ class Catalog:
         cursor = self.con.cursor()  # a listing read lazily must not share its cursor with other queries
         try:
             cursor.execute(
-                f"SELECT {_SELECT} FROM {_FROM} WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
-                [*params, limit, offset],
+                f"SELECT {_SELECT} FROM {_FROM} WHERE {sql} ORDER BY {ORDERS[order]} OFFSET ?", [*params, offset]
             )
             while rows := cursor.fetchmany(FETCH_ROWS):
                 yield from (_article(row) for row in rows)
         finally:
             cursor.close()
+
+    def page(
+        self, selection: ArticleFilter = ArticleFilter(), order: str = "newest", limit: int = 20, offset: int = 0
+    ) -> tuple[int, list[Article]]:
+        """How many articles the filter selects, and ``limit`` of them from ``offset`` in ``order``.
+
+        The page is chosen over ids and dates alone, and only its rows are read whole: sorting
+        every match with its text would read the texts of the whole archive.
+        """
+        where = self._where(selection)
+        if where is None:
+            return 0, []
+        sql, params = where
+        rows = self.con.execute(
+            f"SELECT a.id, count(*) OVER () FROM articles a WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        ).fetchall()
+        if not rows:
+            return (self.count(selection) if offset else 0), []
+        ids = [int(row[0]) for row in rows]
+        found = {
+            article.id: article
+            for article in map(
+                _article,
+                self.con.execute(f"SELECT {_SELECT} FROM {_FROM} WHERE a.id IN (SELECT unnest(?))", [ids]).fetchall(),
+            )
+        }
+        return int(rows[0][1]), [found[i] for i in ids]
 
     def count(self, selection: ArticleFilter = ArticleFilter()) -> int:
         where = self._where(selection)

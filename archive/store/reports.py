@@ -23,6 +23,7 @@ class Totals:
     articles: int
     groups: int  # unique stories: one per duplicate group
     duplicates: int
+    sources: int
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,10 @@ class Reports:
 
     def totals(self) -> Totals:
         row = self.con.execute(
-            "SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE id <> cluster_id) FROM articles"
+            """SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE id <> cluster_id),
+                      count(DISTINCT source) FROM articles"""
         ).fetchone()
-        return Totals(*(int(v or 0) for v in row)) if row else Totals(0, 0, 0)
+        return Totals(*(int(v or 0) for v in row)) if row else Totals(0, 0, 0, 0)
 
     def duplicates_by_kind(self) -> list[tuple[str, int]]:
         return [

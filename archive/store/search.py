@@ -42,8 +42,12 @@ class SearchQuery:
         return cls(text.replace('"', " "), phrases)
 
     def phrase_patterns(self) -> list[str]:
-        """A regular expression per phrase over the lower-cased text: its words, any non-word run between."""
-        return [r"[^\pL\pN]+".join(re.escape(word) for word in phrase.split()) for phrase in self.phrases]
+        """A regular expression per phrase: its words in any case, any run of non-word characters between.
+
+        (Case folded by RE2 rather than by ``lower()``: lower-casing every candidate text first
+        costs more than the match.)
+        """
+        return ["(?i)" + r"[^\pL\pN]+".join(re.escape(word) for word in phrase.split()) for phrase in self.phrases]
 
 
 class SearchIndex:

@@ -105,15 +105,15 @@ def create_app(db: str) -> Starlette:
 
 # -- pages: each returns the JSON-ready dict its template renders ----------------------------------
 def index(request: Request, archive: NewsArchive) -> dict[str, Any]:
-    stats = archive.stats()
+    totals = archive.totals()
     newest = list(archive.articles(order="newest", limit=NEWEST))
     return {
-        "articles": stats.totals.articles,
+        "articles": totals.articles,
         "groups": archive.group_count(),
-        "unique": stats.totals.groups,
-        "duplicates": stats.totals.duplicates,
-        "duplicates_by_kind": dict(stats.duplicates_by_kind),
-        "sources": len(stats.per_source),
+        "unique": totals.groups,
+        "duplicates": totals.duplicates,
+        "duplicates_by_kind": dict(archive.duplicates_by_kind()),
+        "sources": totals.sources,
         "newest": _listing(archive, newest),
     }
 
@@ -130,11 +130,10 @@ def search(request: Request, archive: NewsArchive) -> dict[str, Any]:
     page_number = _page(request)
     total, hits = 0, []
     if query or any(v for v in filters.values()):
-        total = archive.count(query=query, **filters)
-        found = archive.articles(
+        total, found = archive.page(
             query=query, order="newest", limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters
         )
-        hits = _listing(archive, list(found), query_words(query))
+        hits = _listing(archive, found, query_words(query))
     return {
         "q": query,
         "filters": filters,

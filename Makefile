@@ -20,7 +20,9 @@ demo: $(STAMP)
 	$(BIN)/newsarchive --db archive.duckdb ingest seeds/ || test $$? -eq 1
 	$(BIN)/newsarchive --db archive.duckdb stats
 
+# The browser tests drive Debian's chromium through chromedriver: scripts/ensure-chromium finds or installs them.
 test: $(STAMP)
+	scripts/ensure-chromium
 	$(BIN)/python -m pytest
 
 # ruff (lint and format), mypy (archive/store and archive/dedup strict), import-linter (layers in pyproject.toml)

@@ -7,12 +7,14 @@
    (the one in most articles, the generator's function words aside), the article count of the word in
    every article ("said"), a rare word (in the fewest articles), a word in none; article ids (one in the
    largest duplicate group, the newest, others spread over the archive) and the largest group.
-3. Starts ``newsarchive --db DB serve --host 127.0.0.1 --port P`` and waits for its ``serving`` line.
+3. Starts ``newsarchive --db DB serve --host 127.0.0.1 --port P`` and waits for its ``serving`` line and
+   for the port to accept connections.
 4. ``--rounds`` rounds; each fetches every page once with urllib (a new connection per request, the
    whole body read, as a browser's first visit to a page); the first round, cold, is counted. The JSON
    variants (``Accept: application/json``) of a few pages are fetched in the same rounds.
 
-Reported per page kind: requests, median and max ms, response size, status and content type, and
+Reported per page kind: requests, median and max ms, response size, status and content type (raw pages:
+any type, with ``Content-Security-Policy: sandbox``), and
 whether every request was under 300 ms (the issue's budget); then the server's start-up time and
 peak RSS (the kernel's accounting of the finished process). Nothing is imported from ``archive``.
 
@@ -51,6 +53,7 @@ class Page:
     kind: str  # the row of the report, e.g. "/articles/{id}"
     path: str
     json: bool = False
+    raw: bool = False  # an archived page: any content type, sandboxed
     times: list[float] = field(default_factory=list)  # ms
     sizes: list[int] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # wrong status or content type
@@ -155,7 +158,7 @@ def pages(picked: Picked) -> list[Page]:
     listed = [Page("/", "/")]
     listed += [Page(f"/search?q= ({name})", f"/search?q={quote(word)}") for name, (word, _) in search.items()]
     listed += [Page("/articles/{id}", f"/articles/{i}") for i in picked.articles]
-    listed += [Page("/articles/{id}/raw", f"/articles/{i}/raw") for i in picked.raw]
+    listed += [Page("/articles/{id}/raw", f"/articles/{i}/raw", raw=True) for i in picked.raw]
     listed += [Page("/groups", "/groups"), Page("/groups/{cluster_id} (largest)", f"/groups/{cluster}")]
     listed += [Page("/sources", "/sources")]
     json_paths = [
@@ -175,6 +178,14 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def listens(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return True
+    except OSError:
+        return False
+
+
 class Server:
     """``newsarchive --db DB serve`` on a free port of 127.0.0.1, its output in files of ``folder``."""
 
@@ -186,12 +197,17 @@ class Server:
         with self.out.open("wb") as out, self.err.open("wb") as err:
             self.process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
         deadline = time.monotonic() + START_SECONDS
-        while not any(line.startswith(b"serving") for line in self.out.read_bytes().splitlines()):
+        # Its "serving" line, then the port accepting connections (the line may come once bound, before listening).
+        while not (
+            any(line.startswith(b"serving") for line in self.out.read_bytes().splitlines()) and listens(self.port)
+        ):
             if self.process.poll() is not None:
                 sys.exit(f"bench: {' '.join(argv)} exited {self.process.returncode}:\n{self.tail()}")
             if time.monotonic() > deadline:
                 self.stop()
-                sys.exit(f"bench: {' '.join(argv)} printed no 'serving' line in {START_SECONDS} s:\n{self.tail()}")
+                sys.exit(
+                    f"bench: {' '.join(argv)} not serving on port {self.port} in {START_SECONDS} s:\n{self.tail()}"
+                )
             time.sleep(0.02)
         self.startup = time.perf_counter() - started
         self.base = f"http://127.0.0.1:{self.port}"
@@ -228,15 +244,18 @@ def fetch(base: str, page: Page) -> None:
     try:
         with OPENER.open(request, timeout=60) as response:
             body = response.read()
-            status, kind = response.status, response.headers.get("Content-Type", "")
+            status, answered = response.status, response.headers
     except urllib.error.HTTPError as error:
-        body, status, kind = error.read(), error.code, error.headers.get("Content-Type", "")
+        body, status, answered = error.read(), error.code, error.headers
     page.times.append((time.perf_counter() - started) * 1000)
     page.sizes.append(len(body))
-    expected = "application/json" if page.json else "text/html"
+    kind = answered.get("Content-Type", "")
     if status != 200:
         page.problems.append(f"HTTP {status}")
-    elif not kind.startswith(expected):
+    elif page.raw:  # the stored page as it was archived, whatever its type, its scripts kept from running
+        if "sandbox" not in answered.get("Content-Security-Policy", ""):
+            page.problems.append("no Content-Security-Policy: sandbox")
+    elif not kind.startswith("application/json" if page.json else "text/html"):
         page.problems.append(f"Content-Type {kind or 'none'}")
     elif page.json:
         try:

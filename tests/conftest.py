@@ -1,4 +1,8 @@
-"""Shared fixtures: small hand-written articles in every input format."""
+"""Shared fixtures: small hand-written articles in every input format; a headless Chromium (tests/browser.py).
+
+The one conftest of the suite: tests import helpers from it as ``conftest``, which a second conftest.py
+in a subfolder would shadow.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser import ChromiumMissing, find_chromium, start_chromium
 from click.testing import CliRunner
 
 from archive.cli import cli
@@ -135,3 +140,23 @@ def archive_held_by_another_process(db: Path) -> Iterator[int]:
     finally:
         holder.kill()
         holder.wait()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Chromium (Selenium WebDriver) for the whole session; fails when none is installed."""
+    from selenium.common.exceptions import WebDriverException
+
+    problem = driver = None
+    try:
+        chromium, chromedriver = find_chromium()
+        driver = start_chromium(chromium, chromedriver)
+    except ChromiumMissing as missing:
+        problem = str(missing)
+    except WebDriverException as error:
+        first = (error.msg or str(error)).strip().splitlines()[0]
+        problem = f"{chromedriver} could not start {chromium}: {first}"
+    if driver is None:
+        pytest.fail(problem, pytrace=False)  # outside the except: one line, no chained traceback
+    yield driver
+    driver.quit()

@@ -30,6 +30,7 @@ from archive.web.passages import highlighted, query_words, shared_passages, snip
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
 NEWEST = 15
+HEADING_WORDS = 12  # of an untitled article's text, in place of its title
 # Our own pages run no script and load only our stylesheet; links to archived sites send no referrer.
 PAGE_HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
@@ -150,6 +151,7 @@ def article(request: Request, archive: NewsArchive) -> dict[str, Any]:
     words = query_words(request.query_params.get("q", ""))
     return {
         "article": found.to_dict(),
+        "heading": _heading(found),
         "paragraphs": [[s.to_dict() for s in p] for p in highlighted(found.text, words)],
         "group": {
             "cluster_id": group.cluster_id,
@@ -221,12 +223,21 @@ def sources(request: Request, archive: NewsArchive) -> dict[str, Any]:
 
 
 # -- helpers ------------------------------------------------------------------------------------------
+def _heading(a: Article) -> str:
+    """The title, or for an untitled article its opening words."""
+    if a.title:
+        return a.title
+    opening = " ".join(a.text.split()[:HEADING_WORDS])
+    return opening + ("…" if len(a.text.split()) > HEADING_WORDS else "")
+
+
 def _summary(a: Article) -> dict[str, Any]:
     return {
         "id": a.id,
         "url": a.url,
         "source": a.source,
         "title": a.title,
+        "heading": _heading(a),
         "published": _iso(a.published),
         "kind": a.duplicate_kind,
         "similarity": a.similarity,

@@ -19,6 +19,9 @@ from dedup_texts import INDEPENDENT, ORIGINAL, SYNDICATED, UNRELATED, text
 
 import archive
 from archive.cli import cli
+from archive.ingest.writer import ArchiveWriter
+from archive.models import Rejection
+from archive.store import Archive
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -160,6 +163,17 @@ def test_arrow_pandas_sql_and_sources(corpus):
         assert sources["herald.example"].last_ingested is not None
         stats = a.stats()
         assert stats.totals.articles == 6 and stats.duplicates_by_kind == [("near", 1)]
+
+
+def test_sources_count_rejected_inputs_until_they_are_archived(corpus):
+    with Archive(corpus) as store:
+        writer = ArchiveWriter(store, command="test")
+        writer.reject(Rejection("https://www.herald.example/empty", "no article text found"))
+        writer.reject(Rejection("https://herald.example/barrier", "timed out"))  # archived since: not a failure
+        writer.close("finished")
+    with archive.open(corpus) as a:
+        herald = next(s for s in a.sources() if s.source == "herald.example")
+    assert (herald.failures, herald.last_failure) == (1, "no article text found")
 
 
 def test_ingest_needs_a_writable_archive_and_is_idempotent(tmp_path):

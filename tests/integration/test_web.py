@@ -22,7 +22,10 @@ import archive
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "docs" / "screenshots"
-HOSTILE = 'Reader comment: <script>document.documentElement.setAttribute("data-injected", "yes")</script> <b>bold</b>'
+HOSTILE = (
+    "The mayor's statement, pasted into the story as code: "
+    '<script>document.documentElement.setAttribute("data-injected", "yes")</script> and <b>bold</b> text.'
+)
 FAST = ["-s", 'DOWNLOAD_SLOTS={"127.0.0.1": {"delay": 0, "concurrency": 8}}', "-s", "DOWNLOAD_DELAY=0"]
 
 
@@ -70,9 +73,9 @@ def get(url: str, json_: bool = False) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers={"Accept": "application/json"} if json_ else {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, dict(response.headers), response.read()
+            return response.status, {k.lower(): v for k, v in response.headers.items()}, response.read()
     except urllib.error.HTTPError as error:
-        return error.code, dict(error.headers), error.read()
+        return error.code, {k.lower(): v for k, v in error.headers.items()}, error.read()
 
 
 # -- over HTTP ---------------------------------------------------------------------------------------
@@ -80,13 +83,12 @@ def test_every_page_answers_html_and_the_same_data_as_json(server, ids):
     seed = ids["001"]
     for path in ["/", "/search?q=Zelensky", f"/articles/{seed}", "/groups", f"/groups/{seed}", "/sources"]:
         status, headers, body = get(server + path)
-        assert status == 200 and headers["Content-Type"].startswith("text/html"), path
-        assert "script-src" not in headers["Content-Security-Policy"] and "default-src 'none'" in headers[
-            "Content-Security-Policy"
-        ]
+        assert status == 200 and headers["content-type"].startswith("text/html"), path
+        policy = headers["content-security-policy"]
+        assert "script-src" not in policy and "default-src 'none'" in policy
         assert b"<script" not in body, path  # our pages run no script
         status, headers, body = get(server + path, json_=True)
-        assert status == 200 and headers["Content-Type"] == "application/json", path
+        assert status == 200 and headers["content-type"] == "application/json", path
         json.loads(body)
 
 
@@ -100,7 +102,7 @@ def test_search_json_lists_hits_with_source_date_and_copies(server, ids):
     assert data["total"] == len(data["hits"]) >= 2
     assert json.loads(get(server + "/search?q=nosuchwordanywhere", json_=True)[2])["total"] == 0
     seeds = json.loads(get(server + "/search?q=Zelensky&source=seeds", json_=True)[2])
-    assert {hit["source"] for hit in seeds["hits"]} == {"seeds"} and seeds["total"] >= 4
+    assert {hit["source"] for hit in seeds["hits"]} == {"seeds"} and seeds["total"] >= 3
 
 
 def test_article_group_and_sources_json(server, ids):
@@ -116,7 +118,7 @@ def test_article_group_and_sources_json(server, ids):
     assert {g["cluster_id"] for g in listing["groups"]} >= {first}
     sources = {s["source"]: s for s in json.loads(get(server + "/sources", json_=True)[2])["sources"]}
     assert sources["seeds"]["articles"] == 5 and sources["127.0.0.1"]["articles"] >= 4
-    assert sources["127.0.0.1"]["failures"] >= 1  # the PDF the feed links to, rejected
+    assert sources["127.0.0.1"]["last_ingested"] and sources["127.0.0.1"]["failures"] == 0
 
 
 def test_missing_things_are_404_and_bad_parameters_400(server):
@@ -133,12 +135,12 @@ def test_archived_text_is_escaped_and_raw_pages_are_sandboxed(server, ids):
     letter = ids["tram"]
     status, _, body = get(server + f"/articles/{letter}")
     assert status == 200
-    assert b"&lt;script&gt;" in body and b'data-injected", "yes")</script>' not in body
+    assert b"pasted into the story as code: &lt;script&gt;" in body and b'"yes")</script>' not in body
     assert b"Letters: &lt;i&gt;the tram&lt;/i&gt;" in body
     crawled = ids[TRAM.path.rsplit("/", 1)[1]]
     status, headers, body = get(server + f"/articles/{crawled}/raw")
     assert status == 200 and b"data-script-ran" in body  # the page as fetched, script and all
-    policy = headers["Content-Security-Policy"]
+    policy = headers["content-security-policy"]
     assert policy.startswith("sandbox") and "allow-scripts" not in policy and "default-src 'none'" in policy
 
 

@@ -50,7 +50,9 @@ def db(tmp_path_factory, site) -> Path:
     db = folder / "web.duckdb"
     newsarchive(db, "ingest", "-q", str(ROOT / "seeds"))
     newsarchive(db, "crawl", "--feed", site.base + "/feed.xml", *FAST)
-    text = "\n\n".join([HOSTILE] + [f"Paragraph {i} of a letter to the editor about the harbour tram." * 3 for i in range(4)])
+    text = "\n\n".join(
+        [HOSTILE] + [f"Paragraph {i} of a letter to the editor about the harbour tram." * 3 for i in range(4)]
+    )
     line = {"url": "https://letters.example/tram", "title": "Letters: <i>the tram</i>", "text": text}
     write(folder / "letters.jsonl", json.dumps(line) + "\n")
     newsarchive(db, "ingest", "-q", str(folder / "letters.jsonl"))

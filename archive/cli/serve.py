@@ -39,6 +39,7 @@ def serve(ctx, host, port):
         sock = socket.socket(family, socket.SOCK_STREAM)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        sock.listen(2048)  # listening before the line below: a client that reads it can connect at once
     except (OSError, OverflowError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else exc
         raise ArchiveError(f"cannot listen on {host}:{port} ({reason})") from None

@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.api import Group, NewsArchive, SourceSummary, Stats, open
+    from archive.api import Group, NewsArchive, Page, SourceSummary, Stats, open
     from archive.errors import (
         ArchiveError,
         ArchiveLocked,
@@ -33,6 +33,7 @@ _HOMES = {
     "open": "archive.api",
     "NewsArchive": "archive.api",
     "Group": "archive.api",
+    "Page": "archive.api",
     "SourceSummary": "archive.api",
     "Stats": "archive.api",
     "NotFound": "archive.errors",
@@ -58,6 +59,7 @@ __all__ = [
     "InputError",
     "NewsArchive",
     "NotFound",
+    "Page",
     "RawDocument",
     "ReadOnlyArchive",
     "Rejection",

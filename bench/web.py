@@ -157,6 +157,14 @@ def pages(picked: Picked) -> list[Page]:
     search, cluster = picked.search, picked.cluster
     listed = [Page("/", "/")]
     listed += [Page(f"/search?q= ({name})", f"/search?q={quote(word)}") for name, (word, _) in search.items()]
+    # Phrases: the words must also occur in that order, which reads the texts of the articles that
+    # hold them all; the worst case is a phrase of words found in every article.
+    common, every, rare = search["common word"][0], search["word in every article"][0], search["rare word"][0]
+    listed += [
+        Page("/search?q= (phrase of common words)", "/search?q=" + quote(f'"{every} the"')),
+        Page("/search?q= (phrase, rare and common)", "/search?q=" + quote(f'"{rare} {common}"')),
+        Page("/search?q= (word, one source, unique)", f"/search?q={quote(common)}&source=site1.example&unique=1"),
+    ]
     listed += [Page("/articles/{id}", f"/articles/{i}") for i in picked.articles]
     listed += [Page("/articles/{id}/raw", f"/articles/{i}/raw", raw=True) for i in picked.raw]
     listed += [Page("/groups", "/groups"), Page("/groups/{cluster_id} (largest)", f"/groups/{cluster}")]

@@ -13,6 +13,6 @@ The CLI's read commands and the web view go through this module, so all three ag
 from __future__ import annotations
 
 from archive.api.newsarchive import NewsArchive, Stats, open
-from archive.store.catalog import Group, SourceSummary
+from archive.store.catalog import Group, Page, SourceSummary
 
-__all__ = ["Group", "NewsArchive", "SourceSummary", "Stats", "open"]
+__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "open"]

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from archive.errors import ArchiveError, ReadOnlyArchive
 from archive.models import Article, RawDocument
 from archive.store import Archive
-from archive.store.catalog import ArticleFilter, Group, SourceSummary
+from archive.store.catalog import ArticleFilter, Group, Page, SourceSummary
 from archive.store.reports import DedupStatus, Totals
 
 if TYPE_CHECKING:
@@ -107,8 +107,12 @@ class NewsArchive:
         order: str = "newest",
         limit: int = 20,
         offset: int = 0,
-    ) -> tuple[int, list[Article]]:
-        """How many articles the filters select, and one page of them: what a search page shows."""
+    ) -> Page:
+        """One page of articles and how many the filters select: what a search page shows.
+
+        With a quoted phrase whose words are everywhere, ``total`` may be an estimate
+        (``exact`` False): the texts are checked for the phrase only until the page is full.
+        """
         self._check_order(order)
         return self._store.catalog.page(self._filter(unique, source, since, until, query), order, limit, offset)
 

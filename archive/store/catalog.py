@@ -29,6 +29,7 @@ _SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS) + ", d.kind, d.similarity
 _FROM = "articles a LEFT JOIN duplicates d ON d.article_id = a.id"
 ORDERS = {"id": "a.id", "newest": "a.published DESC NULLS LAST, a.id DESC", "oldest": "a.published NULLS LAST, a.id"}
 FETCH_ROWS = 500  # rows per fetch while a listing streams
+PHRASE_CHUNK = 500  # candidates whose texts are checked for a phrase at first; doubled each round
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,15 @@ class ArticleFilter:
 
     def is_empty(self) -> bool:
         return self == ArticleFilter()
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing: its articles, and how many the whole listing holds."""
+
+    total: int
+    articles: list[Article]
+    exact: bool = True  # False: ``total`` is estimated (a phrase checked in part of its candidates)
 
 
 @dataclass(frozen=True)
@@ -73,8 +83,11 @@ class Catalog:
         self.con = con
 
     # -- listings -----------------------------------------------------------------
-    def _where(self, selection: ArticleFilter) -> tuple[str, list[Any]] | None:
-        """The WHERE clause and parameters; None when the filter can match nothing."""
+    def _where(self, selection: ArticleFilter, phrases: bool = True) -> tuple[str, list[Any]] | None:
+        """The WHERE clause and parameters; None when the filter can match nothing.
+
+        Without ``phrases``, a query's phrases select only by their words (``page`` checks the order).
+        """
         clauses: list[str] = ["TRUE"]
         params: list[Any] = []
         if selection.unique:
@@ -94,15 +107,15 @@ class Catalog:
             if not terms:
                 return None
             matching, matching_params = SearchIndex.matching(terms)
-            patterns = query.phrase_patterns()
+            patterns = query.phrase_patterns() if phrases else []
             if patterns:
                 # Phrases are matched in the texts of the articles that hold all their words, read
                 # once (MATERIALIZED): as a filter on the articles scan, the match ran on every text.
-                phrases = " AND ".join(
+                check = " AND ".join(
                     ["(regexp_matches(coalesce(m.title, ''), ?) OR regexp_matches(m.text, ?))"] * len(patterns)
                 )
                 matching = f"""WITH m AS MATERIALIZED (SELECT c.id, c.title, c.text FROM articles c WHERE c.id IN ({matching}))
-                               SELECT m.id FROM m WHERE {phrases}"""
+                               SELECT m.id FROM m WHERE {check}"""
                 matching_params += [p for pattern in patterns for p in (pattern, pattern)]
             clauses.append(f"a.id IN ({matching})")
             params.extend(matching_params)
@@ -112,8 +125,8 @@ class Catalog:
         self, selection: ArticleFilter = ArticleFilter(), order: str = "id", limit: int | None = None, offset: int = 0
     ) -> Iterator[Article]:
         """Articles in ``order`` (``id``, ``newest`` or ``oldest``), read as they are consumed."""
-        if limit is not None:
-            yield from self.page(selection, order, limit, offset)[1]
+        if limit is not None and not (selection.query and SearchQuery.parse(selection.query).phrases):
+            yield from self.page(selection, order, limit, offset).articles
             return
         where = self._where(selection)
         if where is None:
@@ -122,7 +135,8 @@ class Catalog:
         cursor = self.con.cursor()  # a listing read lazily must not share its cursor with other queries
         try:
             cursor.execute(
-                f"SELECT {_SELECT} FROM {_FROM} WHERE {sql} ORDER BY {ORDERS[order]} OFFSET ?", [*params, offset]
+                f"SELECT {_SELECT} FROM {_FROM} WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
             )
             while rows := cursor.fetchmany(FETCH_ROWS):
                 yield from (_article(row) for row in rows)
@@ -131,31 +145,64 @@ class Catalog:
 
     def page(
         self, selection: ArticleFilter = ArticleFilter(), order: str = "newest", limit: int = 20, offset: int = 0
-    ) -> tuple[int, list[Article]]:
-        """How many articles the filter selects, and ``limit`` of them from ``offset`` in ``order``.
+    ) -> Page:
+        """``limit`` articles from ``offset`` in ``order``, and how many the filter selects.
 
         The page is chosen over ids and dates alone, and only its rows are read whole: sorting
-        every match with its text would read the texts of the whole archive.
+        every match with its text would read the texts of the whole archive. A phrase is checked
+        in the texts of the candidates (the articles holding all its words) in page order, only
+        until the page is full: for a phrase of words found everywhere, checking them all would
+        read every text. The total is then estimated from the share of checked candidates that
+        matched, and ``exact`` is False.
         """
-        where = self._where(selection)
+        patterns = SearchQuery.parse(selection.query).phrase_patterns() if selection.query else []
+        where = self._where(selection, phrases=False)
         if where is None:
-            return 0, []
+            return Page(0, [])
         sql, params = where
+        if not patterns:
+            rows = self.con.execute(
+                f"SELECT a.id, count(*) OVER () FROM articles a WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
+                [*params, limit, offset],
+            ).fetchall()
+            if not rows:
+                return Page(self.count(selection) if offset else 0, [])
+            return Page(int(rows[0][1]), self._read([int(row[0]) for row in rows]))
+        candidates = [
+            int(row[0])
+            for row in self.con.execute(
+                f"SELECT a.id FROM articles a WHERE {sql} ORDER BY {ORDERS[order]}", params
+            ).fetchall()
+        ]
+        hits: list[int] = []
+        checked, chunk = 0, PHRASE_CHUNK
+        while checked < len(candidates) and len(hits) < offset + limit:
+            part = candidates[checked : checked + chunk]
+            checked += len(part)
+            found = self._phrase_matches(part, patterns)
+            hits.extend(i for i in part if i in found)
+            chunk *= 2
+        if checked < len(candidates):  # the page is full before every candidate was checked
+            estimate = round(len(hits) / max(checked, 1) * len(candidates))
+            return Page(max(estimate, len(hits)), self._read(hits[offset : offset + limit]), exact=False)
+        return Page(len(hits), self._read(hits[offset : offset + limit]))
+
+    def _phrase_matches(self, ids: Sequence[int], patterns: Sequence[str]) -> set[int]:
+        """Those of ``ids`` whose title or text holds every phrase."""
+        check = " AND ".join(["(regexp_matches(coalesce(title, ''), ?) OR regexp_matches(text, ?))"] * len(patterns))
         rows = self.con.execute(
-            f"SELECT a.id, count(*) OVER () FROM articles a WHERE {sql} ORDER BY {ORDERS[order]} LIMIT ? OFFSET ?",
-            [*params, limit, offset],
+            f"SELECT id FROM articles WHERE id IN (SELECT unnest(?)) AND {check}",
+            [list(ids), *(p for pattern in patterns for p in (pattern, pattern))],
         ).fetchall()
-        if not rows:
-            return (self.count(selection) if offset else 0), []
-        ids = [int(row[0]) for row in rows]
-        found = {
-            article.id: article
-            for article in map(
-                _article,
-                self.con.execute(f"SELECT {_SELECT} FROM {_FROM} WHERE a.id IN (SELECT unnest(?))", [ids]).fetchall(),
-            )
-        }
-        return int(rows[0][1]), [found[i] for i in ids]
+        return {int(row[0]) for row in rows}
+
+    def _read(self, ids: Sequence[int]) -> list[Article]:
+        """Articles ``ids``, whole, in that order."""
+        if not ids:
+            return []
+        rows = self.con.execute(f"SELECT {_SELECT} FROM {_FROM} WHERE a.id IN (SELECT unnest(?))", [list(ids)])
+        found = {article.id: article for article in map(_article, rows.fetchall())}
+        return [found[i] for i in ids]
 
     def count(self, selection: ArticleFilter = ArticleFilter()) -> int:
         where = self._where(selection)

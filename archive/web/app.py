@@ -129,16 +129,17 @@ def search(request: Request, archive: NewsArchive) -> dict[str, Any]:
         "unique": params.get("unique") in ("1", "true", "on"),
     }
     page_number = _page(request)
-    total, hits = 0, []
+    total, exact, hits = 0, True, []
     if query or any(v for v in filters.values()):
-        total, found = archive.page(
+        found = archive.page(
             query=query, order="newest", limit=PAGE_SIZE, offset=(page_number - 1) * PAGE_SIZE, **filters
         )
-        hits = _listing(archive, found, query_words(query))
+        total, exact, hits = found.total, found.exact, _listing(archive, found.articles, query_words(query))
     return {
         "q": query,
         "filters": filters,
         "total": total,
+        "exact": exact,  # False: total estimated (a phrase checked only until the page was full)
         "page": page_number,
         "pages": max(1, math.ceil(total / PAGE_SIZE)),
         "hits": hits,

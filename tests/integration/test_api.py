@@ -122,6 +122,20 @@ def test_search_finds_whole_words_phrases_and_other_scripts(corpus):
         assert a.count(query="barrier") == 3
 
 
+def test_a_page_of_phrase_hits_checks_texts_only_until_it_is_full(corpus, monkeypatch):
+    with archive.open(corpus) as a:
+        page = a.page(query='"tidal flood barrier"', limit=5)
+        assert (page.total, page.exact, len(page.articles)) == (2, True, 2)
+        assert [x.url for x in page.articles] == [  # newest first
+            "https://westshore.example/barrier",
+            "https://herald.example/barrier",
+        ]
+        monkeypatch.setattr("archive.store.catalog.PHRASE_CHUNK", 1)
+        page = a.page(query='"barrier across"', limit=1)  # 3 articles hold both words, 2 the phrase
+        assert page.exact is False and len(page.articles) == 1 and 1 <= page.total <= 3
+        assert a.count(query='"barrier across"') == 2  # counts are always exact
+
+
 def test_one_article_its_raw_page_and_its_group(corpus):
     with archive.open(corpus) as a:
         original = a.article("https://herald.example/barrier")

@@ -20,8 +20,8 @@ def serve(ctx, host, port):
 
     Pages: / (counts, newest), /search?q=..., /articles/ID (text, metadata, copies),
     /articles/ID/raw (the archived page, sandboxed), /groups, /groups/ID (copies side by
-    side), /sources. Each is also JSON with 'Accept: application/json'. The archive is opened
-    per request, so ingests and crawls can run while it serves. Ctrl-C stops it.
+    side), /sources. Each is also JSON with 'Accept: application/json'. The archive is closed
+    a second after the last request, so ingests and crawls can start while it serves. Ctrl-C stops it.
 
     \b
     Example:
@@ -48,8 +48,12 @@ def serve(ctx, host, port):
     if not _is_loopback(host):
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the archive", err=True)
     click.echo(f"serving http://{shown}:{bound_port}/ (archive {db}); Ctrl-C stops", err=False)
-    config = uvicorn.Config(create_app(db), log_level="warning", access_log=False, lifespan="off")
-    uvicorn.Server(config).run(sockets=[sock])
+    app = create_app(db)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        app.state.reader.close()
 
 
 def _is_loopback(host: str) -> bool:

@@ -1,8 +1,8 @@
 """The Starlette application: one read-only view of an archive, as HTML pages and the same data as JSON.
 
-Each request opens the archive read-only and closes it before answering: DuckDB lets no writer
-in while a reader holds the file, so a server that kept it open would stop every ingest and
-crawl. While a writer holds it, pages answer 503 and name the process. Every handler builds one
+The archive is read through one read-only connection that is closed a second after the last
+request (archive/web/connection.py), so ingests and crawls can start while the server runs.
+While a writer holds the file, pages answer 503 and name the process. Every handler builds one
 JSON-ready dict; the template renders it, or it is sent as JSON when the client asks
 (``Accept: application/json``), so the two never disagree.
 """
@@ -25,6 +25,7 @@ from starlette.staticfiles import StaticFiles
 from archive.api import NewsArchive
 from archive.errors import ArchiveError, ArchiveLocked, NotFound
 from archive.models import Article
+from archive.web.connection import SharedReader
 from archive.web.passages import highlighted, query_words, shared_passages, snippet
 
 HERE = Path(__file__).parent
@@ -47,8 +48,9 @@ RAW_HEADERS = {
 }
 
 
-def create_app(db: str) -> Starlette:
-    """The web view of the archive file at ``db``."""
+def create_app(db: str, idle_seconds: float = 1.0) -> Starlette:
+    """The web view of the archive file at ``db``; its connection closes ``idle_seconds`` after the last request."""
+    reader = SharedReader(db, idle_seconds)
     templates = Environment(
         loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True), trim_blocks=True
     )
@@ -58,7 +60,7 @@ def create_app(db: str) -> Starlette:
     def page(template: str, handler: Callable[[Request, NewsArchive], dict[str, Any]]) -> Callable[[Request], Response]:
         def endpoint(request: Request) -> Response:
             try:
-                with NewsArchive(db) as archive:
+                with reader.reading() as archive:
                     data = handler(request, archive)
             except NotFound as exc:
                 return _error(request, templates, 404, str(exc))
@@ -75,7 +77,7 @@ def create_app(db: str) -> Starlette:
 
     def raw(request: Request) -> Response:
         try:
-            with NewsArchive(db) as archive:
+            with reader.reading() as archive:
                 document = archive.raw(request.path_params["id"])
         except NotFound as exc:
             return _error(request, templates, 404, str(exc))
@@ -101,7 +103,9 @@ def create_app(db: str) -> Starlette:
         detail = exc.detail if isinstance(exc, HTTPException) else "not found"
         return _error(request, templates, getattr(exc, "status_code", 404), str(detail))
 
-    return Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app = Starlette(routes=routes, exception_handlers={404: not_found, 405: not_found})
+    app.state.reader = reader  # closed by whoever runs the app (newsarchive serve), when it stops
+    return app
 
 
 # -- pages: each returns the JSON-ready dict its template renders ----------------------------------

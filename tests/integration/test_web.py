@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import pytest
 from browser import screenshot, serve_archive
-from conftest import write
+from conftest import archive_held_by_another_process, write
 from crawl_site import SYNDICATED, TRAM, serve_site
 
 import archive
@@ -149,9 +150,27 @@ def test_archived_text_is_escaped_and_raw_pages_are_sandboxed(server, ids):
 def test_serve_lets_a_writer_in_between_requests(server, db, tmp_path):
     write(tmp_path / "late.jsonl", json.dumps({"url": "https://late.example/a", "title": "Late news",
                                                "text": "A quokka parade closed the promenade on Sunday. " * 12}) + "\n")  # fmt: skip
-    newsarchive(db, "ingest", "-q", str(tmp_path / "late.jsonl"))  # while the server runs
+    get(server + "/")
+    # The server lets go of the file a second after its last request; a writer then gets in.
+    deadline = time.monotonic() + 15
+    while True:
+        late = subprocess.run([sys.executable, "-m", "archive", "--db", str(db), "ingest", "-q", str(tmp_path / "late.jsonl")],
+                              capture_output=True, text=True, timeout=120)  # fmt: skip
+        if late.returncode == 0 or "in use" not in late.stderr or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert late.returncode == 0, late.stderr
     hits = json.loads(get(server + "/search?q=quokka", json_=True)[2])["hits"]
     assert [h["url"] for h in hits] == ["https://late.example/a"]
+
+
+def test_pages_answer_503_naming_the_writer_while_one_holds_the_archive(server, db):
+    time.sleep(1.5)  # the server closes the archive a second after its last request
+    with archive_held_by_another_process(db) as pid:
+        status, headers, body = get(server + "/search?q=tram", json_=True)
+        assert status == 503 and headers["retry-after"] == "5"
+        assert f"in use by process {pid}" in json.loads(body)["error"]
+    assert get(server + "/search?q=tram")[0] == 200  # back once the writer is gone
 
 
 def test_serve_refuses_a_missing_archive_in_one_line(tmp_path):

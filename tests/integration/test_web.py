@@ -198,6 +198,9 @@ def test_a_reader_searches_for_a_word_and_finds_the_seeds(browser, server):
     assert sources == {"seeds"} and len(hits) >= 3
     marked = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "li.hit .snippet mark")}
     assert marked == {"witkoff"}
+    hits[0].find_element(By.CSS_SELECTOR, "a.title").click()  # the article, the searched word marked
+    assert "/articles/" in browser.current_url
+    assert {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".article .text mark")} == {"witkoff"}
 
 
 def test_the_seed_group_shows_both_copies_with_shared_passages(browser, server, ids):

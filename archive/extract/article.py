@@ -27,6 +27,7 @@ from archive.errors import ExtractionError
 from archive.extract import plaintext
 from archive.extract.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.extract.chunks import recover_chunks, recover_embeds
+from archive.extract.language import choose
 from archive.extract.metadata import Metadata, gather, jsonld_objects
 from archive.extract.rawhtml import bounded, drop_controls
 from archive.models import Article, RawDocument
@@ -34,7 +35,7 @@ from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = f"4+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
+EXTRACTOR_VERSION = f"5+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
 MIN_TEXT_CHARS = 100  # shorter bodies are navigation pages, errors or stubs, not articles
 SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
 
@@ -121,6 +122,9 @@ def extract(raw: RawDocument) -> Article:
             "no article text found" if not body else f"article text too short ({len(body)} characters)"
         )
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
+    language, language_source = choose(v.get("language"), provenance.get("language"), body)
+    if language_source:
+        provenance["language"] = language_source
     meta: dict[str, Any] = {"removed_blocks": dict(removed)} if removed else {}
     if md.rejected:
         meta["rejected"] = md.rejected
@@ -135,7 +139,7 @@ def extract(raw: RawDocument) -> Article:
         authors=authors,
         published=v.get("published"),
         modified=v.get("modified"),
-        language=v.get("language"),
+        language=language,
         site_name=v.get("site_name"),
         canonical_url=v.get("canonical_url") if v.get("canonical_url") != raw.url else None,
         description=v.get("description"),

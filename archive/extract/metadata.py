@@ -227,8 +227,12 @@ def clean_author(name: str, site_name: str | None = None, host: str | None = Non
         for label in (host or "").lower().split(".")
         if len(label) >= 3 and label not in ("www", "com", "org", "net")
     ]
-    if any(label in squashed or squashed in label for label in labels):
-        return None  # "Business Insider" on businessinsider.com
+    words = [re.sub(r"\W", "", w.lower()) for w in parts]
+    runs = {"".join(words[i:j]) for i in range(len(words)) for j in range(i + 1, len(words) + 1)}
+    if runs.intersection(labels):
+        # "Business Insider" on businessinsider.com, "Sky News" on news.sky.com: whole words of the
+        # name spell a label of the host. Shared letters are not enough ("Skyler Brown" on sky.com).
+        return None
     return name
 
 

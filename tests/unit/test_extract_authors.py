@@ -37,10 +37,19 @@ def test_names_are_kept_and_cleaned(value, name):
         ("Metro Desk - Politics", None, None),
         ("Valley Post", "Valley Post", None),
         ("Business Insider", None, "www.businessinsider.com"),
+        ("Sky News", None, "news.sky.com"),
     ],
 )
 def test_non_names_are_rejected(value, site, host):
     assert clean_author(value, site, host) is None
+
+
+@pytest.mark.parametrize(
+    "name, host",
+    [("Skyler Brown", "news.sky.com"), ("Tim Eastman", "time.com"), ("Anna Bell", "www.bbc.co.uk")],
+)
+def test_names_that_share_letters_with_the_host_are_kept(name, host):
+    assert clean_author(name, None, host) == name
 
 
 def test_several_authors_are_split():

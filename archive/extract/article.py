@@ -35,6 +35,7 @@ from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
 
+TEASER_CHARS = 1200  # a page marked not free whose text is shorter holds only the opening
 EXTRACTOR_VERSION = f"5+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
 MIN_TEXT_CHARS = 100  # shorter bodies are navigation pages, errors or stubs, not articles
 SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
@@ -122,6 +123,7 @@ def extract(raw: RawDocument) -> Article:
             "no article text found" if not body else f"article text too short ({len(body)} characters)"
         )
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
+    access, provenance["access"] = _access(v.get("access"), provenance.get("access"), body)
     language, language_source = choose(v.get("language"), provenance.get("language"), body)
     if language_source:
         provenance["language"] = language_source
@@ -140,6 +142,7 @@ def extract(raw: RawDocument) -> Article:
         published=v.get("published"),
         modified=v.get("modified"),
         language=language,
+        access=access,
         site_name=v.get("site_name"),
         canonical_url=v.get("canonical_url") if v.get("canonical_url") != raw.url else None,
         description=v.get("description"),
@@ -150,6 +153,13 @@ def extract(raw: RawDocument) -> Article:
         text_hash=text_hash(body),
         meta=meta,
     )
+
+
+def _access(marked: str | None, source: str | None, body: str) -> tuple[str, str]:
+    """free, teaser (a page marked paywalled whose text is short) or paywalled, and the evidence."""
+    if marked != "restricted":
+        return "free", source or "no paywall markup"
+    return ("teaser" if len(body) < TEASER_CHARS else "paywalled"), f"{source} (not free; {len(body)} characters)"
 
 
 def _extract_plain(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, str]:

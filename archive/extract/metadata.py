@@ -314,4 +314,10 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     md.offer("image", _absolute(raw_url, meta.get("og:image")), "opengraph")
     md.offer("image", _absolute(raw_url, _first_url(ld.get("image"))), "jsonld")
     md.offer("image", _absolute(raw_url, meta.get("twitter:image")), "meta")
+
+    free = next((o["isAccessibleForFree"] for o in jsonld if "isAccessibleForFree" in o), None)
+    if free is not None:
+        md.offer("access", "free" if str(free).strip().lower() in ("true", "1", "yes") else "restricted", "jsonld")
+    tier = (meta.get("article:content_tier") or "").strip().lower()
+    md.offer("access", {"free": "free", "locked": "restricted", "metered": "restricted"}.get(tier), "meta")
     return md

@@ -32,6 +32,7 @@ EXTRACTED = pa.schema(
         ("date_confidence", pa.string()),
         ("provenance", pa.string()),
         ("extractor", pa.string()),
+        ("access", pa.string()),
         ("meta", pa.string()),
     ]
 )
@@ -44,7 +45,7 @@ _UPDATE = pa.schema([("id", pa.int64()), *EXTRACTED])
 # Fields whose change makes an article "changed" for reextract (what a user sees).
 COMPARED = (
     "text", "title", "author", "authors", "published", "modified", "language", "site_name",
-    "canonical_url", "description", "image", "date_confidence",
+    "canonical_url", "description", "image", "date_confidence", "access",
 )  # fmt: skip
 
 
@@ -66,6 +67,7 @@ def extracted_values(article: Article) -> dict[str, Any]:
         "date_confidence": article.date_confidence,
         "provenance": to_json(article.provenance),
         "extractor": article.extractor,
+        "access": article.access,
         "meta": to_json(article.meta),
     }
 

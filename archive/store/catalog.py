@@ -23,7 +23,7 @@ from archive.store.search import SearchIndex, SearchQuery
 ARTICLE_COLUMNS = (
     "id", "url", "source", "origin", "title", "author", "authors", "published", "modified", "date_confidence",
     "language", "site_name", "canonical_url", "description", "image", "text", "text_hash", "cluster_id",
-    "ingested_at", "provenance", "extractor", "meta",
+    "ingested_at", "provenance", "extractor", "meta", "access",
 )  # fmt: skip
 _SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS) + ", d.kind, d.similarity"
 _FROM = "articles a LEFT JOIN duplicates d ON d.article_id = a.id"
@@ -344,6 +344,7 @@ def _article(row: Sequence[Any]) -> Article:
         date_confidence=values["date_confidence"],
         provenance=from_json(values["provenance"]) or {},
         extractor=values["extractor"],
+        access=values["access"],
         id=values["id"],
         cluster_id=values["cluster_id"],
         duplicate_kind=row[len(ARTICLE_COLUMNS)],

@@ -298,3 +298,19 @@ def test_title_tag_loses_the_site_suffix_but_not_a_dash_in_the_headline():
     assert title("Reservoir falls to record low - Valley Post") == "Reservoir falls to record low"
     assert title("Floods | BBC News", "BBC News") == "Floods"
     assert title("Biden - Trump debate") == "Biden - Trump debate"
+
+
+def _paywall(free) -> str:
+    data = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": TITLE, "isAccessibleForFree": free}
+    return f'<script type="application/ld+json">{json.dumps(data)}</script>'
+
+
+def test_access_follows_the_paywall_markup():
+    assert run(page()).access == "free" and run(page()).provenance["access"] == "no paywall markup"
+    assert run(page(head=_paywall("True"))).access == "free"
+    long = run(page(PARAS * 2, head=_paywall(False)))  # the whole text was in the page, hidden by the paywall
+    assert long.access == "paywalled" and long.provenance["access"].startswith("jsonld (not free")
+    teaser = run(page(PARAS[:2], head=_paywall("False")))
+    assert teaser.access == "teaser"
+    tier = run(page(PARAS[:2], head='<meta property="article:content_tier" content="locked">'))
+    assert tier.access == "teaser" and tier.provenance["access"].startswith("meta")

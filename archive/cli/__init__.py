@@ -106,13 +106,13 @@ def ingest(ctx, paths, workers, batch_size, quiet, retry_rejected):
             click.echo(summary_line(stats))
             if stops.signum is not None:
                 click.echo(
-                    f"stopped by {stops.name}: the archive holds {archive.cursor().count()} articles; "
+                    f"stopped by {stops.name}: the archive holds {archive.count()} articles; "
                     "run the same command to go on",
                     err=True,
                 )
                 ctx.exit(stops.exit_code)
             if not quiet:
-                duplicate_groups_table(archive.cursor())
+                duplicate_groups_table(archive)
     ctx.exit(1 if stats.rejections else 0)
 
 

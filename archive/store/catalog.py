@@ -42,9 +42,6 @@ class ArticleFilter:
     until: datetime | None = None
     query: str | None = None  # full-text search (archive/store/search.py)
 
-    def is_empty(self) -> bool:
-        return self == ArticleFilter()
-
 
 @dataclass(frozen=True)
 class Page:
@@ -111,12 +108,10 @@ class Catalog:
             if patterns:
                 # Phrases are matched in the texts of the articles that hold all their words, read
                 # once (MATERIALIZED): as a filter on the articles scan, the match ran on every text.
-                check = " AND ".join(
-                    ["(regexp_matches(coalesce(m.title, ''), ?) OR regexp_matches(m.text, ?))"] * len(patterns)
-                )
+                check, check_params = _phrase_check(patterns)
                 matching = f"""WITH m AS MATERIALIZED (SELECT c.id, c.title, c.text FROM articles c WHERE c.id IN ({matching}))
                                SELECT m.id FROM m WHERE {check}"""
-                matching_params += [p for pattern in patterns for p in (pattern, pattern)]
+                matching_params += check_params
             clauses.append(f"a.id IN ({matching})")
             params.extend(matching_params)
         return " AND ".join(clauses), params
@@ -189,10 +184,9 @@ class Catalog:
 
     def _phrase_matches(self, ids: Sequence[int], patterns: Sequence[str]) -> set[int]:
         """Those of ``ids`` whose title or text holds every phrase."""
-        check = " AND ".join(["(regexp_matches(coalesce(title, ''), ?) OR regexp_matches(text, ?))"] * len(patterns))
+        check, check_params = _phrase_check(patterns)
         rows = self.con.execute(
-            f"SELECT id FROM articles WHERE id IN (SELECT unnest(?)) AND {check}",
-            [list(ids), *(p for pattern in patterns for p in (pattern, pattern))],
+            f"SELECT id FROM articles WHERE id IN (SELECT unnest(?)) AND {check}", [list(ids), *check_params]
         ).fetchall()
         return {int(row[0]) for row in rows}
 
@@ -322,32 +316,20 @@ class Catalog:
         ]
 
 
+def _phrase_check(patterns: Sequence[str]) -> tuple[str, list[str]]:
+    """SQL true when an article's title or text holds every phrase, and its parameters."""
+    check = " AND ".join(["(regexp_matches(coalesce(title, ''), ?) OR regexp_matches(text, ?))"] * len(patterns))
+    return check, [p for pattern in patterns for p in (pattern, pattern)]
+
+
 def _article(row: Sequence[Any]) -> Article:
+    """An Article from a row of ``_SELECT`` (the columns are named as its fields; JSON columns as text)."""
     values = dict(zip(ARTICLE_COLUMNS, row))
-    return Article(
-        url=values["url"],
-        source=values["source"],
-        origin=values["origin"],
-        text=values["text"],
-        title=values["title"],
-        author=values["author"],
-        published=values["published"],
-        language=values["language"],
-        site_name=values["site_name"],
-        canonical_url=values["canonical_url"],
-        description=values["description"],
-        text_hash=values["text_hash"],
+    values.update(
         meta=from_json(values["meta"]) or {},
-        authors=list(values["authors"] or []),
-        modified=values["modified"],
-        image=values["image"],
-        date_confidence=values["date_confidence"],
         provenance=from_json(values["provenance"]) or {},
-        extractor=values["extractor"],
-        access=values["access"],
-        id=values["id"],
-        cluster_id=values["cluster_id"],
+        authors=list(values["authors"] or []),
         duplicate_kind=row[len(ARTICLE_COLUMNS)],
         similarity=row[len(ARTICLE_COLUMNS) + 1],
-        ingested_at=values["ingested_at"],
     )
+    return Article(**values)

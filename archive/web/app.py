@@ -24,7 +24,7 @@ from starlette.staticfiles import StaticFiles
 
 from archive.api import NewsArchive
 from archive.errors import ArchiveError, ArchiveLocked, NotFound
-from archive.models import Article
+from archive.models import Article, RawDocument
 from archive.web.connection import SharedReader
 from archive.web.passages import highlighted, query_words, shared_passages, snippet
 
@@ -57,36 +57,29 @@ def create_app(db: str, idle_seconds: float = 1.0) -> Starlette:
     templates.filters["day"] = lambda iso: iso[:10] if iso else ""
     templates.filters["minute"] = lambda iso: iso[:16].replace("T", " ") if iso else ""
 
+    def answer(request: Request, work: Callable[[NewsArchive], Response]) -> Response:
+        """``work``'s response on a view of the archive, or the error page its failure calls for."""
+        try:
+            with reader.reading() as archive:
+                return work(archive)
+        except NotFound as exc:
+            return _error(request, templates, 404, str(exc))
+        except ArchiveLocked as exc:
+            return _error(request, templates, 503, f"{exc}; this page is back when it is done", retry=True)
+        except ArchiveError as exc:
+            return _error(request, templates, 400, str(exc))
+
     def page(template: str, handler: Callable[[Request, NewsArchive], dict[str, Any]]) -> Callable[[Request], Response]:
-        def endpoint(request: Request) -> Response:
-            try:
-                with reader.reading() as archive:
-                    data = handler(request, archive)
-            except NotFound as exc:
-                return _error(request, templates, 404, str(exc))
-            except ArchiveLocked as exc:
-                return _error(request, templates, 503, f"{exc}; this page is back when it is done", retry=True)
-            except ArchiveError as exc:
-                return _error(request, templates, 400, str(exc))
+        def render(request: Request, data: dict[str, Any]) -> Response:
             if _wants_json(request):
                 return JSONResponse(data, headers={"Vary": "Accept"})
             html = templates.get_template(template).render(data=data, request=request)
             return HTMLResponse(html, headers={**PAGE_HEADERS, "Vary": "Accept"})
 
-        return endpoint
+        return lambda request: answer(request, lambda archive: render(request, handler(request, archive)))
 
     def raw(request: Request) -> Response:
-        try:
-            with reader.reading() as archive:
-                document = archive.raw(request.path_params["id"])
-        except NotFound as exc:
-            return _error(request, templates, 404, str(exc))
-        except ArchiveLocked as exc:
-            return _error(request, templates, 503, str(exc), retry=True)
-        media = "text/plain" if document.content_type == "text/plain" else "text/html"
-        if document.encoding:
-            media += f"; charset={document.encoding}"
-        return Response(document.body, headers={**RAW_HEADERS, "Content-Type": media})
+        return answer(request, lambda archive: _raw_page(archive.raw(request.path_params["id"])))
 
     routes = [
         Route("/", page("index.html", index)),
@@ -261,6 +254,14 @@ def _listing(archive: NewsArchive, articles: list[Article], words: list[str] | N
         }
         for a in articles
     ]
+
+
+def _raw_page(document: RawDocument) -> Response:
+    """The archived bytes as fetched, under the sandboxing headers."""
+    media = "text/plain" if document.content_type == "text/plain" else "text/html"
+    if document.encoding:
+        media += f"; charset={document.encoding}"
+    return Response(document.body, headers={**RAW_HEADERS, "Content-Type": media})
 
 
 def _iso(value: Any) -> str | None:

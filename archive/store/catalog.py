@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 import duckdb
@@ -41,6 +42,11 @@ class ArticleFilter:
     since: datetime | None = None
     until: datetime | None = None
     query: str | None = None  # full-text search (archive/store/search.py)
+
+    @cached_property
+    def search(self) -> SearchQuery | None:
+        """The query parsed (once per filter), or None without one."""
+        return SearchQuery.parse(self.query) if self.query and self.query.strip() else None
 
 
 @dataclass(frozen=True)
@@ -98,8 +104,8 @@ class Catalog:
         if selection.until is not None:
             clauses.append("a.published < ?")
             params.append(utc(selection.until))
-        if selection.query and selection.query.strip():
-            query = SearchQuery.parse(selection.query)
+        query = selection.search
+        if query is not None:
             terms = SearchIndex(self.con).terms(query)
             if not terms:
                 return None
@@ -120,7 +126,7 @@ class Catalog:
         self, selection: ArticleFilter = ArticleFilter(), order: str = "id", limit: int | None = None, offset: int = 0
     ) -> Iterator[Article]:
         """Articles in ``order`` (``id``, ``newest`` or ``oldest``), read as they are consumed."""
-        if limit is not None and not (selection.query and SearchQuery.parse(selection.query).phrases):
+        if limit is not None and not (selection.search and selection.search.phrases):
             yield from self.page(selection, order, limit, offset).articles
             return
         where = self._where(selection)
@@ -150,7 +156,7 @@ class Catalog:
         read every text. The total is then estimated from the share of checked candidates that
         matched, and ``exact`` is False.
         """
-        patterns = SearchQuery.parse(selection.query).phrase_patterns() if selection.query else []
+        patterns = selection.search.phrase_patterns() if selection.search else []
         where = self._where(selection, phrases=False)
         if where is None:
             return Page(0, [])

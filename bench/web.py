@@ -18,7 +18,7 @@ any type, with ``Content-Security-Policy: sandbox``), and
 whether every request was under 300 ms (the issue's budget); then the server's start-up time and
 peak RSS (the kernel's accounting of the finished process). Nothing is imported from ``archive``.
 
-    .venv/bin/python bench/web.py [--articles 100000] [--rounds 5] [--reuse DB | --keep DIR]
+    .venv/bin/python bench/web.py [--articles 100000] [--rounds 5] [--seed 7] [--reuse DB | --keep DIR]
 """
 
 from __future__ import annotations
@@ -76,16 +76,16 @@ def sql(db: Path, query: str) -> list[dict]:
     return [json.loads(line) for line in run.stdout.splitlines() if line.strip()]
 
 
-def build(articles: int, root: Path) -> Path:
-    db = root / f"archive-{articles}.duckdb"
-    recipe = root / f"archive-{articles}.built"
+def build(articles: int, root: Path, seed: int) -> Path:
+    db = root / f"archive-{articles}-seed{seed}.duckdb"
+    recipe = root / f"archive-{articles}-seed{seed}.built"
     if db.exists() and recipe.exists():
         print(f"reusing {db}, built earlier")
         return db
     remove_db(db)  # what an interrupted build left
     source = root / f"articles-{articles}.jsonl"
     started = time.perf_counter()
-    write_jsonl(source, NewsGenerator().articles(0, articles))
+    write_jsonl(source, NewsGenerator(seed=seed).articles(0, articles))
     print(f"generated {articles} articles in {time.perf_counter() - started:.0f} s")
     run = newsarchive(db, "ingest", "--quiet", str(source))
     summary = next((line for line in run.stdout.splitlines() if line.startswith("read ")), "?")
@@ -315,6 +315,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--articles", type=int, default=100_000, help="size of the archive built")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--seed", type=int, default=7, help="the generator's seed (another seed: an archive not tuned on)"
+    )
     parser.add_argument("--reuse", type=Path, help="time this archive, already built, instead of building one")
     parser.add_argument("--keep", type=Path, help="build in this folder and keep the archive (reused by a re-run)")
     args = parser.parse_args()
@@ -328,7 +331,7 @@ def main() -> int:
         else:
             root = args.keep or folder
             root.mkdir(parents=True, exist_ok=True)
-            db = build(args.articles, root)
+            db = build(args.articles, root, args.seed)
         picked = choose(db)
         listed = pages(picked)
         server = Server(db, folder)

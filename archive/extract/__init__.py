@@ -7,5 +7,13 @@ trafilatura left out; ``metadata`` and ``dates`` gather fields with their eviden
 """
 
 from archive.extract.article import EXTRACTOR_VERSION, decode, extract
+from archive.extract.language import identifier as _language_model
 
-__all__ = ["EXTRACTOR_VERSION", "decode", "extract"]
+
+def prepare() -> None:
+    """Load what extraction loads on first use (the language model, about a second), so that
+    the first document's time budget is spent on the document."""
+    _language_model()
+
+
+__all__ = ["EXTRACTOR_VERSION", "decode", "extract", "prepare"]

@@ -4,7 +4,8 @@ Why a detector at all: plain-text and JSONL inputs declare nothing, and many pag
 site-wide ``lang`` that is wrong for the article (an English template around a German story).
 The detector reads the text's opening (``SAMPLE_CHARS``: enough for a sure answer, and the
 cost grows with the length). Its model takes about a second to load, so it is loaded once per
-process, on first use (the extraction workers' forkserver loads it before forking them).
+process before the first document (``archive.extract.prepare``; the extraction workers'
+forkserver loads it before forking them).
 """
 
 from __future__ import annotations

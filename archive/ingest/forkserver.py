@@ -19,8 +19,8 @@ if signal.SIGTERM in signal.sigpending():
     signal.sigtimedwait({signal.SIGTERM}, 0)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
-from archive.extract import language  # noqa: E402
+from archive import extract  # noqa: E402
 from archive.ingest import pool  # noqa: E402
 
-language.identifier()  # the language model, loaded once here rather than in every worker
+extract.prepare()  # the language model, loaded once here rather than in every worker
 pool.die_with_parent()

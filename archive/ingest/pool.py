@@ -28,7 +28,7 @@ from pebble import ProcessExpired, ProcessPool
 from archive.dedup.config import DedupConfig
 from archive.dedup.features import signature_input
 from archive.errors import ExtractionError
-from archive.extract import extract
+from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
 
 LOGGER = logging.getLogger(__name__)
@@ -170,6 +170,8 @@ class ExtractorPool:
         self.niceness = niceness
         self._lock = threading.Lock()
         self._pending: dict[Future, tuple[RawDocument, Future, bool]] = {}  # task -> (raw, verdict, retried)
+        if self.workers == 1:
+            prepare()  # here, not inside the first document's time budget
         self._pool: ProcessPool | None = self._start() if self.workers > 1 else None
 
     def _start(self) -> ProcessPool:

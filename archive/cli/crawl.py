@@ -20,7 +20,7 @@ def _web_urls(ctx, param, values):
     return values
 
 
-def _settings(ctx, param, values) -> dict[str, str]:
+def scrapy_settings(ctx, param, values) -> dict[str, str]:
     found = {}
     for value in values:
         name, sep, setting = value.partition("=")
@@ -70,7 +70,7 @@ def _settings(ctx, param, values) -> dict[str, str]:
     "--set",
     "overrides",
     multiple=True,
-    callback=_settings,
+    callback=scrapy_settings,
     metavar="NAME=VALUE",
     help="Override a Scrapy or NEWSARCHIVE_* setting, as `scrapy crawl -s`.",
 )
@@ -100,8 +100,7 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
     """
-    from archive.cli.stops import StopSignals
-    from archive.ingest.crawl import CrawlJob, run_crawl
+    from archive.ingest.crawl import CrawlJob
 
     jobs = []
     if feeds:
@@ -114,12 +113,25 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         jobs.append(CrawlJob("urls", {"urls": list(urls), "urls_file": list(urls_files)}))
     if not jobs:
         raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
-    if workers:
-        overrides.setdefault("NEWSARCHIVE_WORKERS", str(workers))
+    run_spiders(ctx, jobs, overrides, warc_dir, workers)
+
+
+def scrapy_logging(overrides: dict[str, str]) -> None:
+    """Scrapy's log at the level -v asks for: Scrapy installs its own root handler at LOG_LEVEL."""
     if "LOG_LEVEL" not in overrides:
         overrides["LOG_LEVEL"] = "INFO" if logging.getLogger().getEffectiveLevel() <= logging.INFO else "WARNING"
-    for handler in list(logging.root.handlers):  # Scrapy installs its own root handler at LOG_LEVEL
+    for handler in list(logging.root.handlers):
         logging.root.removeHandler(handler)
+
+
+def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None) -> None:
+    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status."""
+    from archive.cli.stops import StopSignals
+    from archive.ingest.crawl import run_crawl
+
+    if workers:
+        overrides.setdefault("NEWSARCHIVE_WORKERS", str(workers))
+    scrapy_logging(overrides)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     with StopSignals("stopping: no new requests; archiving what was fetched") as stops:
         summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command, stop=stops.requested)

@@ -21,7 +21,7 @@ from typing import Any
 
 from archive.dedup import Deduplicator
 from archive.extract.siteblocks import SiteBoilerplate
-from archive.models import Article, RawDocument, Rejection
+from archive.models import Article, Poll, RawDocument, Rejection
 from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
@@ -73,6 +73,7 @@ class ArchiveWriter:
         # Two batches in flight at most: the one being written and the one filling up.
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * self.batch_size)
         self._closed = False
+        self._polls: list[Poll] = []  # recorded with the next batch (writer thread)
         if not rebuilding and archive.dedup.regroup_pending():  # a reextract stopped before its end
             self._queue.put(("regroup",))
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
@@ -89,6 +90,10 @@ class ArchiveWriter:
 
     def reject(self, rejection: Rejection) -> None:
         self._queue.put(("reject", rejection))
+
+    def record_poll(self, poll: Poll) -> None:
+        """Record a followed source's poll, in the transaction of the articles handed in before it."""
+        self._queue.put(("poll", poll))
 
     def rebuild(self) -> None:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
@@ -148,7 +153,7 @@ class ArchiveWriter:
         oldest = 0.0
         while True:
             timeout = None
-            if (adds or replaces) and self.flush_seconds is not None:
+            if (adds or replaces or self._polls) and self.flush_seconds is not None:
                 timeout = max(0.0, oldest + self.flush_seconds - time.monotonic())
             try:
                 item = self._queue.get(timeout=timeout)
@@ -157,7 +162,7 @@ class ArchiveWriter:
             if item is None:
                 break
             kind = item[0]
-            if kind in ("add", "replace") and not adds and not replaces:
+            if kind in ("add", "replace", "poll") and not adds and not replaces and not self._polls:
                 oldest = time.monotonic()
             if kind == "add":
                 self.stats.read += 1
@@ -168,6 +173,8 @@ class ArchiveWriter:
             elif kind == "reject":
                 self.stats.read += 1
                 self.stats.rejections.append(item[1])
+            elif kind == "poll":
+                self._polls.append(item[1])
             elif kind == "skip":
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
@@ -184,7 +191,8 @@ class ArchiveWriter:
         self._write(adds, replaces)
 
     def _write(self, adds: list[tuple[RawDocument, Article]], replaces: list[tuple[int, Article]]) -> None:
-        if not adds and not replaces:
+        polls, self._polls = self._polls, []
+        if not adds and not replaces and not polls:
             return
         if self.error is not None:
             LOGGER.error("the archive writer failed earlier; %s documents not written", len(adds) + len(replaces))
@@ -195,6 +203,7 @@ class ArchiveWriter:
                     self._insert(adds)
                 if replaces:
                     self._replace(replaces)
+                self.archive.polls.record(self.run_id, polls)
         except BaseException as exc:
             self.error = exc
             LOGGER.error("archive write failed, %s documents not written: %s", len(adds) + len(replaces), exc)

@@ -2,7 +2,7 @@
 
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
-``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``dedup`` (signatures,
+``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``dedup`` (signatures,
 band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
 search hits, groups and sources read back, for the Python API and the web view). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
@@ -25,6 +25,7 @@ from archive.store.articles import Articles
 from archive.store.catalog import Catalog
 from archive.store.crawl import CrawlUrls
 from archive.store.dedup import DedupTables
+from archive.store.polls import SourcePolls
 from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
@@ -71,6 +72,7 @@ class Archive:
         self.dedup = DedupTables(con)
         self.reports = Reports(con)
         self.catalog = Catalog(con)
+        self.polls = SourcePolls(con)
 
     def cursor(self) -> Archive:
         """The same archive through a connection of its own, for use from another thread."""

@@ -46,6 +46,7 @@ class FollowSpider(FeedSpider, SitemapSpider):
         self.active: dict[str, list[PollInProgress]] = {}  # source name -> its polls in progress
         self.validators: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.ticker: task.LoopingCall | None = None
+        self.languages = {source.name: source.language for source in self.sources}
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -170,6 +171,8 @@ class FollowSpider(FeedSpider, SitemapSpider):
         if request.meta.get("article"):
             hints = request.meta.setdefault("hints", {})
             hints["source_entry"] = poll.source
+            if self.languages.get(poll.source):
+                hints.setdefault("language", self.languages[poll.source])
             poll.listed(hints.get("published") or hints.get("lastmod"))
             request.meta[_POLL] = poll
             return request

@@ -139,7 +139,7 @@ def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, work
         click.echo(f"rejected: {url}: {reason}", err=True)
     if len(summary.rejections) > REJECTIONS_SHOWN:
         click.echo(f"... and {len(summary.rejections) - REJECTIONS_SHOWN} more (see the rejections table)", err=True)
-    click.echo(summary.line())
+    click.echo(summary.line(ctx.info_name))
     if stops.signum is not None:
         click.echo(f"stopped by {stops.name}: run the same command to go on", err=True)
         ctx.exit(stops.exit_code)

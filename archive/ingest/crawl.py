@@ -49,9 +49,9 @@ class CrawlSummary:
     def finished(self) -> bool:
         return bool(self.finish_reasons) and all(reason == "finished" for reason in self.finish_reasons)
 
-    def line(self) -> str:
+    def line(self, command: str = "crawl") -> str:
         text = (
-            f"crawl: {self.pages_fetched} pages fetched, {self.archived} articles archived "
+            f"{command}: {self.pages_fetched} pages fetched, {self.archived} articles archived "
             f"({self.duplicates} duplicates), {self.skipped_known} already archived and not fetched"
         )
         if self.drops:

@@ -16,7 +16,7 @@ cannot be used is reported as one line naming the file and the entry.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,7 +79,6 @@ class Source:
     interval: float = DEFAULT_INTERVAL  # seconds between polls
     delay: float | None = None  # seconds between requests to its host
     concurrency: int | None = None  # requests in flight to its host
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)  # keys this version does not know: kept
 
     @property
     def lists(self) -> tuple[str, ...]:
@@ -98,6 +97,9 @@ class Source:
             raise ValueError("expected a table of settings")
         if "home" not in table:
             raise ValueError("no home URL")
+        unknown = sorted(set(table) - _KEYS)
+        if unknown:
+            raise ValueError(f"unknown setting {unknown[0]!r} (known: {', '.join(sorted(_KEYS))})")
         lists = {}
         for key in ("feeds", "sitemaps"):
             value = table.get(key, [])
@@ -122,7 +124,6 @@ class Source:
             interval=parse_interval(table.get("interval", DEFAULT_INTERVAL)),
             delay=float(delay) if delay is not None else None,
             concurrency=concurrency,
-            extra={k: v for k, v in table.items() if k not in _KEYS},
         )
 
     def to_table(self) -> dict[str, Any]:
@@ -133,11 +134,10 @@ class Source:
         for key in ("delay", "concurrency"):
             if getattr(self, key) is not None:
                 table[key] = getattr(self, key)
-        table.update(self.extra)
         return table
 
     def as_dict(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items() if k != "extra"}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
 
 
 def download_slots(sources: list[Source]) -> dict[str, dict[str, float | int]]:

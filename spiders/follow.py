@@ -190,7 +190,10 @@ class FollowSpider(FeedSpider, SitemapSpider):
     def on_item_scraped(self, item, response=None, spider=None) -> None:
         poll = response.meta.get(_POLL) if response is not None else None
         if poll is not None and isinstance(item, dict):
-            self.settle(poll, "rejected" if "rejected" in item else "archived", item.get("characters"))
+            outcome = (
+                "rejected" if "rejected" in item else "short" if item.get("text_quality") == "short" else "archived"
+            )
+            self.settle(poll, outcome, item.get("characters"))
 
     def on_item_lost(self, item=None, response=None, spider=None, **kwargs) -> None:
         poll = response.meta.get(_POLL) if response is not None else None

@@ -131,15 +131,19 @@ class ArticleSpider(scrapy.Spider):
         """Count a failed request by reason (robots.txt and known URLs are counted where decided)."""
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
             return
-        request = failure.request
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(DNSLookupError):
-            reason = "DNS lookup failed"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            reason = "timed out"
-        elif failure.check(ConnectionRefusedError):
-            reason = "connection refused"
-        else:
-            reason = f"fetch failed ({type(failure.value).__name__})"
-        self.count_drop(reason, request.url)
+        self.count_drop(failure_reason(failure), failure.request.url)
+
+
+def failure_reason(failure) -> str:
+    """Why a request failed, in a few words: "HTTP 500", "timed out", "disallowed by robots.txt"."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timed out"
+    if failure.check(ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+        return "disallowed by robots.txt"
+    return f"fetch failed ({type(failure.value).__name__})"

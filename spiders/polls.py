@@ -64,7 +64,7 @@ class PollInProgress:
         return self.pending <= 0
 
     def fail(self, reason: str, http_status: int | None = None) -> None:
-        """The list itself could not be read (a child sitemap failing only counts as failed)."""
+        """The list itself could not be read (a child sitemap or feed that fails is a drop in the crawl's stats)."""
         self.status, self.http_status = reason, http_status
 
     def finished(self) -> Poll:

@@ -6,7 +6,6 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import scrapy
@@ -17,6 +16,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from archive.models import RawDocument
 from archive.urls import host_of
+from archive.watchlist.discovery import list_date
 from pipelines.stats import count_drop
 from pipelines.urls import clean_url, is_web_url
 
@@ -45,19 +45,8 @@ def url_args(
 
 def iso_date(value: str | None) -> str | None:
     """A feed or sitemap date (RFC 822 or W3C/ISO 8601) as ISO 8601, or None."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.isoformat()
+    parsed = list_date(value)
+    return parsed.isoformat() if parsed else None
 
 
 def mime_type(response: Response) -> str:

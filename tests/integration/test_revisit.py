@@ -1,0 +1,144 @@
+"""Revisit crawls (`newsarchive crawl --revisit`) against a site whose articles change between crawls:
+versions with their change kinds, removed pages, conditional requests, `newsarchive history`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from crawl_site import LIBRARY, MEALS, STORM, TRAM
+from revisit_site import serve_revisit_site
+from test_crawl_cli import crawl, query
+
+import archive
+from archive.cli import cli
+
+NEW_HEADLINE = "Council approves tram line to the harbour after five-hour debate"
+CORRECTION = (
+    "Correction: An earlier version of this article said gusts would reach 150 kilometres per hour; "
+    "the forecast is 120 kilometres per hour."
+)
+
+
+def versions(db: Path) -> list[tuple]:
+    return query(db, "SELECT url, version, change FROM versions ORDER BY url, version")
+
+
+@pytest.fixture(scope="module")
+def revisits(tmp_path_factory):
+    """Crawl; change a headline and append a correction; revisit twice; take a page down; revisit."""
+    site, stop = serve_revisit_site()
+    db = tmp_path_factory.mktemp("revisit") / "archive.duckdb"
+    feed = ["--feed", site.base + "/feed.xml"]
+    seen = {}
+    try:
+        seen["first"] = crawl(db, *feed).stdout
+        seen["texts"] = dict(query(db, "SELECT url, text FROM articles"))
+        site.edit(TRAM, title=NEW_HEADLINE)
+        site.edit(STORM, paragraphs=STORM.paragraphs + [CORRECTION])
+        answers = site.served(200), site.served(304)
+        seen["second"] = crawl(db, *feed, "--revisit").stdout
+        seen["second_answers"] = site.served(200) - answers[0], site.served(304) - answers[1]
+        seen["after_second"] = versions(db)
+        answers = site.served(200), site.served(304)
+        seen["third"] = crawl(db, *feed, "--revisit").stdout
+        seen["third_answers"] = site.served(200) - answers[0], site.served(304) - answers[1]
+        seen["after_third"] = versions(db)
+        site.gone.add(LIBRARY.path)
+        seen["fourth"] = crawl(db, *feed, "--revisit").stdout
+        seen["fifth"] = crawl(db, *feed, "--revisit").stdout  # still gone: marked once
+    finally:
+        stop()
+    return site, db, seen
+
+
+def test_a_changed_headline_and_a_correction_make_exactly_two_versions(revisits):
+    site, db, seen = revisits
+    b = site.base
+    changed = [row for row in seen["after_second"] if row[1] > 1]
+    assert changed == [(b + STORM.path, 2, "correction"), (b + TRAM.path, 2, "headline")]
+    # Unchanged articles: their first capture only, and nothing stored for them.
+    for story in (LIBRARY, MEALS):
+        assert [row[1:] for row in seen["after_second"] if row[0] == b + story.path] == [(1, "first")]
+    assert query(db, "SELECT count(DISTINCT article_id) FROM article_versions") == [(3,)]  # two changed, one removed
+    assert "revisited 4: 2 new versions, 0 removed, 2 unchanged" in seen["second"]
+    # A third crawl finds nothing new.
+    assert seen["after_third"] == seen["after_second"]
+    assert "revisited 4: 0 new versions, 0 removed, 4 unchanged" in seen["third"]
+
+
+def test_articles_hold_the_latest_version_and_every_text_stays_readable(revisits):
+    site, db, seen = revisits
+    b = site.base
+    latest = dict(query(db, "SELECT url, title FROM articles"))
+    assert latest[b + TRAM.path] == NEW_HEADLINE
+    storm = query(db, "SELECT text FROM articles WHERE url = ?", [b + STORM.path])[0][0]
+    assert storm.endswith(CORRECTION)
+    texts = query(db, "SELECT version, title, text FROM versions WHERE url = ? ORDER BY version", [b + STORM.path])
+    assert texts[0][2] == seen["texts"][b + STORM.path] and CORRECTION not in texts[0][2]
+    assert texts[1][2] == storm
+    tram = query(db, "SELECT version, title FROM versions WHERE url = ? ORDER BY version", [b + TRAM.path])
+    assert tram == [(1, TRAM.title), (2, NEW_HEADLINE)]
+    # The diff shows the change word by word.
+    diff = query(db, "SELECT diff FROM versions WHERE url = ? AND version = 2", [b + STORM.path])[0][0]
+    assert "{+Correction: An earlier version" in diff and "[-" not in diff
+
+
+def test_dedup_follows_the_latest_version_and_no_article_copies_itself(revisits):
+    site, db, seen = revisits
+    assert query(db, "SELECT count(*) FROM articles") == [(4,)]
+    assert query(db, "SELECT count(*) FROM duplicates") == [(0,)]
+    assert query(db, "SELECT count(*) FROM articles WHERE cluster_id <> id") == [(0,)]
+    # The stored signature is the latest text's: regrouping was done (nothing pending).
+    assert query(db, "SELECT regroup_pending FROM dedup_config") == [(False,)]
+
+
+def test_revisits_use_conditional_requests(revisits):
+    site, db, seen = revisits
+    # Second crawl: the two changed pages came in full, the two unchanged ones were answered 304.
+    assert seen["second_answers"] == (2, 2)
+    # Third crawl: nothing changed, so no article page was downloaded again.
+    assert seen["third_answers"] == (0, 4)
+    assert "4 not modified, HTTP 304" in seen["third"]
+    etag = query(db, "SELECT hints->>'etag' FROM raw_documents r JOIN articles a ON a.id = r.article_id WHERE a.url = ?",
+                 [site.base + TRAM.path])[0][0]  # fmt: skip
+    assert etag and etag.startswith('"')
+
+
+def test_a_removed_page_is_marked_removed_once_and_its_text_stays(revisits):
+    site, db, seen = revisits
+    url = site.base + LIBRARY.path
+    assert [row[1:] for row in versions(db) if row[0] == url] == [(1, "first"), (2, "removed")]
+    assert "1 removed" in seen["fourth"] and "0 removed" in seen["fifth"]
+    text = query(db, "SELECT text FROM articles WHERE url = ?", [url])[0][0]
+    assert LIBRARY.paragraphs[0] in text
+    assert query(db, "SELECT text FROM versions WHERE url = ? AND version = 1", [url]) == [(text,)]
+
+
+def test_history_command_and_api_show_the_versions(revisits):
+    site, db, seen = revisits
+    url = site.base + TRAM.path
+    result = CliRunner().invoke(cli, ["--db", str(db), "history", url])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].endswith(url)
+    assert "v1" in lines[1] and "first" in lines[1] and TRAM.title in lines[1]
+    assert "v2" in lines[2] and "headline" in lines[2] and NEW_HEADLINE in lines[2]
+    assert "[-Council approves new tram line to the harbour-]" in result.output
+    as_json = json.loads(CliRunner().invoke(cli, ["--db", str(db), "history", url, "--json"]).output)
+    assert [v["change"] for v in as_json["versions"]] == ["first", "headline"]
+    with archive.open(db) as a:
+        history = a.history(url)
+        assert [v.change for v in history] == ["first", "headline"]
+        assert history == a.history(history[0].article_id)
+    missing = CliRunner().invoke(cli, ["--db", str(db), "history", site.base + "/nowhere.html"])
+    assert missing.exit_code == 1 and "no article" in missing.output
+
+
+def test_revisit_within_needs_revisit(tmp_path):
+    result = CliRunner().invoke(
+        cli, ["--db", str(tmp_path / "a.duckdb"), "crawl", "--url", "http://x.org/a", "--revisit-within", "2"]
+    )
+    assert result.exit_code == 2 and "--revisit-within needs --revisit" in result.output

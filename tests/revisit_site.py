@@ -68,7 +68,11 @@ class RevisitSite:
         return 200, {"Content-Type": f"text/html; charset={story.charset}", **validators}, body
 
 
-_ORIGINAL = {story.path: story for story in (TRAM, STORM, LIBRARY, MEALS)}
+# A partner's copy of the tram story, published later: it joins the tram story's duplicate group.
+COPY = Story(
+    "/partners/wire/tram-line-copy.html", TRAM.title, "Wire desk", "2026-11-20T15:00:00+01:00", TRAM.paragraphs
+)
+_ORIGINAL = {story.path: story for story in (TRAM, STORM, LIBRARY, MEALS, COPY)}
 
 
 def serve_revisit_site() -> tuple[RevisitSite, callable]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from crawl_site import LIBRARY, MEALS, STORM, TRAM
-from revisit_site import serve_revisit_site
+from revisit_site import COPY, serve_revisit_site
 from test_crawl_cli import crawl, query
 
 import archive
@@ -20,6 +20,11 @@ CORRECTION = (
     "Correction: An earlier version of this article said gusts would reach 150 kilometres per hour; "
     "the forecast is 120 kilometres per hour."
 )
+
+
+def groups(db: Path) -> dict[str, str]:
+    """Each article's URL -> its group representative's URL."""
+    return dict(query(db, "SELECT a.url, r.url FROM articles a JOIN articles r ON r.id = a.cluster_id"))
 
 
 def versions(db: Path) -> list[tuple]:
@@ -46,7 +51,9 @@ def revisits(tmp_path_factory):
         seen["third"] = crawl(db, *feed, "--revisit").stdout
         seen["third_answers"] = site.served(200) - answers[0], site.served(304) - answers[1]
         seen["after_third"] = versions(db)
+        seen["groups_before"] = groups(db)
         site.gone.add(LIBRARY.path)
+        site.edit(COPY, paragraphs=MEALS.paragraphs)  # the partner replaced the copy with another story
         seen["fourth"] = crawl(db, *feed, "--revisit").stdout
         seen["fifth"] = crawl(db, *feed, "--revisit").stdout  # still gone: marked once
     finally:
@@ -55,18 +62,17 @@ def revisits(tmp_path_factory):
 
 
 def test_a_changed_headline_and_a_correction_make_exactly_two_versions(revisits):
-    site, db, seen = revisits
+    site, _, seen = revisits
     b = site.base
     changed = [row for row in seen["after_second"] if row[1] > 1]
     assert changed == [(b + STORM.path, 2, "correction"), (b + TRAM.path, 2, "headline")]
     # Unchanged articles: their first capture only, and nothing stored for them.
-    for story in (LIBRARY, MEALS):
+    for story in (LIBRARY, MEALS, COPY):
         assert [row[1:] for row in seen["after_second"] if row[0] == b + story.path] == [(1, "first")]
-    assert query(db, "SELECT count(DISTINCT article_id) FROM article_versions") == [(3,)]  # two changed, one removed
-    assert "revisited 4: 2 new versions, 0 removed, 2 unchanged" in seen["second"]
+    assert "revisited 5: 2 new versions, 0 removed, 3 unchanged" in seen["second"]
     # A third crawl finds nothing new.
     assert seen["after_third"] == seen["after_second"]
-    assert "revisited 4: 0 new versions, 0 removed, 4 unchanged" in seen["third"]
+    assert "revisited 5: 0 new versions, 0 removed, 5 unchanged" in seen["third"]
 
 
 def test_articles_hold_the_latest_version_and_every_text_stays_readable(revisits):
@@ -88,20 +94,27 @@ def test_articles_hold_the_latest_version_and_every_text_stays_readable(revisits
 
 def test_dedup_follows_the_latest_version_and_no_article_copies_itself(revisits):
     site, db, seen = revisits
-    assert query(db, "SELECT count(*) FROM articles") == [(4,)]
-    assert query(db, "SELECT count(*) FROM duplicates") == [(0,)]
-    assert query(db, "SELECT count(*) FROM articles WHERE cluster_id <> id") == [(0,)]
-    # The stored signature is the latest text's: regrouping was done (nothing pending).
+    b = site.base
+    # Before: the partner's copy is in the tram story's group (the tram story, published first, represents it).
+    assert seen["groups_before"][b + COPY.path] == b + TRAM.path
+    # The copy now carries another story: it left the tram group and joined that story's group.
+    after = groups(db)
+    assert after[b + COPY.path] == b + MEALS.path and after[b + TRAM.path] == b + TRAM.path
+    assert [row[1:] for row in versions(db) if row[0] == b + COPY.path] == [(1, "first"), (2, "update")]
+    # Revisits rewrite articles in place: no new rows, and no article is a duplicate of itself.
+    assert query(db, "SELECT count(*) FROM articles") == [(5,)]
+    assert query(db, "SELECT count(*) FROM duplicates WHERE article_id = duplicate_of") == [(0,)]
+    assert query(db, "SELECT count(*) FROM duplicates") == [(1,)]
     assert query(db, "SELECT regroup_pending FROM dedup_config") == [(False,)]
 
 
 def test_revisits_use_conditional_requests(revisits):
     site, db, seen = revisits
     # Second crawl: the two changed pages came in full, the two unchanged ones were answered 304.
-    assert seen["second_answers"] == (2, 2)
+    assert seen["second_answers"] == (2, 3)
     # Third crawl: nothing changed, so no article page was downloaded again.
-    assert seen["third_answers"] == (0, 4)
-    assert "4 not modified, HTTP 304" in seen["third"]
+    assert seen["third_answers"] == (0, 5)
+    assert "5 not modified, HTTP 304" in seen["third"]
     etag = query(db, "SELECT hints->>'etag' FROM raw_documents r JOIN articles a ON a.id = r.article_id WHERE a.url = ?",
                  [site.base + TRAM.path])[0][0]  # fmt: skip
     assert etag and etag.startswith('"')
@@ -118,7 +131,7 @@ def test_a_removed_page_is_marked_removed_once_and_its_text_stays(revisits):
 
 
 def test_history_command_and_api_show_the_versions(revisits):
-    site, db, seen = revisits
+    site, db, _ = revisits
     url = site.base + TRAM.path
     result = CliRunner().invoke(cli, ["--db", str(db), "history", url])
     assert result.exit_code == 0, result.output

@@ -9,21 +9,16 @@ from rich.console import Console
 from rich.text import Text
 
 from archive.api import NewsArchive
-from archive.history.worddiff import MARK
+from archive.history.worddiff import marked
+
+STYLES = {"": "", "removed": "red strike", "added": "green"}
 
 
-def diff_text(diff: str) -> Text:
-    """A stored diff with its removed words struck through in red and its added words in green."""
+def diff_text(line: str) -> Text:
+    """A stored diff line with its removed words struck through in red and its added words in green."""
     text = Text()
-    end = 0
-    for match in MARK.finditer(diff):
-        text.append(diff[end : match.start()])
-        if match.group("removed") is not None:
-            text.append(match.group("removed"), style="red strike")
-        else:
-            text.append(match.group("added"), style="green")
-        end = match.end()
-    text.append(diff[end:])
+    for kind, run in marked(line):
+        text.append(run, style=STYLES[kind])
     return text
 
 

@@ -70,6 +70,22 @@ def text_diff(before: str | None, after: str | None) -> list[str]:
     return hunks
 
 
+def marked(line: str) -> list[tuple[str, str]]:
+    """A stored diff line as (kind, text) runs, kind '' (context), 'removed' or 'added': for the
+    CLI's colours and the web page's <del>/<ins>."""
+    runs: list[tuple[str, str]] = []
+    end = 0
+    for match in MARK.finditer(line):
+        if match.start() > end:
+            runs.append(("", line[end : match.start()]))
+        kind = "removed" if match.group("removed") is not None else "added"
+        runs.append((kind, match.group(kind)))
+        end = match.end()
+    if end < len(line):
+        runs.append(("", line[end:]))
+    return runs
+
+
 def word_diff(
     title_before: str | None, text_before: str | None, title_after: str | None, text_after: str | None
 ) -> str:

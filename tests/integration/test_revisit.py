@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from browser import serve_archive
 from click.testing import CliRunner
 from crawl_site import LIBRARY, MEALS, STORM, TRAM
 from revisit_site import COPY, serve_revisit_site
 from test_crawl_cli import crawl, query
+from test_web import get
 
 import archive
 from archive.cli import cli
@@ -155,3 +157,20 @@ def test_revisit_within_needs_revisit(tmp_path):
         cli, ["--db", str(tmp_path / "a.duckdb"), "crawl", "--url", "http://x.org/a", "--revisit-within", "2"]
     )
     assert result.exit_code == 2 and "--revisit-within needs --revisit" in result.output
+
+
+def test_the_article_page_shows_its_versions_with_the_diff(revisits):
+    site, db, _ = revisits
+    with archive.open(db) as a:
+        storm, meals = a.article(site.base + STORM.path).id, a.article(site.base + MEALS.path).id
+    with serve_archive(db) as server:
+        status, _, body = get(server + f"/articles/{storm}")
+        data = json.loads(get(server + f"/articles/{storm}", json_=True)[2])
+        unchanged = json.loads(get(server + f"/articles/{meals}", json_=True)[2])
+    html = body.decode()
+    assert status == 200 and "<h2>Versions</h2>" in html and "correction" in html
+    assert "<ins>Correction: An earlier version of this article said gusts" in html
+    assert [v["change"] for v in data["versions"]] == ["first", "correction"]
+    added = [run for line in data["versions"][1]["diff"] for run in line if run["kind"] == "added"]
+    assert added == [{"kind": "added", "text": CORRECTION}]
+    assert unchanged["versions"] == []  # never changed: no history shown

@@ -98,3 +98,29 @@ class Rejection:
     def __str__(self) -> str:
         again = " (unchanged since an earlier run; not extracted again)" if self.earlier else ""
         return f"{self.input}: {self.reason}{again}"
+
+
+@dataclass
+class Poll:
+    """One poll of a followed source's feed or sitemap, and what came of the articles it listed."""
+
+    source: str  # the sources.toml entry
+    url: str  # the feed or sitemap polled
+    started_at: datetime
+    finished_at: datetime
+    status: str  # ok | not modified | the failure (HTTP 500, timed out, not a feed, ...)
+    http_status: int | None = None
+    etag: str | None = None  # validators to send on the next poll
+    last_modified: str | None = None
+    entries: int = 0  # articles the feed or sitemap listed
+    newest_entry: datetime | None = None
+    requested: int = 0  # listed articles not archived before, fetched
+    archived: int = 0  # ... extracted and handed to the archive
+    rejected: int = 0  # ... extraction found no article text
+    failed: int = 0  # ... could not be fetched (HTTP errors, timeouts, not HTML)
+    short: int = 0  # ... archived with a very short text
+    median_text_length: int | None = None
+
+    @property
+    def succeeded(self) -> bool:
+        return self.status in ("ok", "not modified")

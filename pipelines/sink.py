@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from archive.ingest.writer import ArchiveWriter, WriteStats
-from archive.models import Article, GoneArticle, RawDocument, Rejection
+from archive.models import Article, GoneArticle, Poll, RawDocument, Rejection
 from archive.store import Archive
 from pipelines import shared
 
@@ -45,6 +45,8 @@ class ArchiveSink(Protocol):
         """A revisited page is gone: its archived article is marked removed."""
 
     def reject(self, rejection: Rejection) -> None: ...
+
+    def record_poll(self, poll: Poll) -> None: ...
 
     def close(self) -> WriteStats: ...
 
@@ -100,6 +102,9 @@ class ThreadedArchiveSink:
 
     def reject(self, rejection: Rejection) -> None:
         self.writer.reject(rejection)
+
+    def record_poll(self, poll: Poll) -> None:
+        self.writer.record_poll(poll)
 
     def close(self) -> WriteStats:
         """Flush what is pending, record the run and stop the writer; idempotent."""

@@ -11,7 +11,7 @@ import logging
 import os
 
 from archive.ingest.writer import WriteStats
-from archive.models import GoneArticle
+from archive.models import GoneArticle, Poll
 from archive.store import default_path
 from pipelines import shared
 from pipelines.extract import CrawledPage
@@ -19,6 +19,10 @@ from pipelines.sink import ArchiveSink, ThreadedArchiveSink
 from pipelines.stats import count_drop, drop_reason, summary
 
 LOGGER = logging.getLogger(__name__)
+
+# Scrapy signal sent by the follow spider when a poll of a source is complete (argument: poll, an
+# archive.models.Poll); the pipeline records it through the writer, after the poll's articles.
+POLL_FINISHED = object()
 
 
 class ArchivePipeline:
@@ -63,6 +67,7 @@ class ArchivePipeline:
             sink_class=load_object(settings.get("NEWSARCHIVE_SINK") or ThreadedArchiveSink),
             revisit=settings.getbool("NEWSARCHIVE_REVISIT"),
         )
+        crawler.signals.connect(pipeline.record_poll, signal=POLL_FINISHED)
         # Taken when the crawler is made, not when its spider opens: every crawler of the process
         # (`crawl --feed A --sitemap B`) then holds the one sink before the first can finish and
         # close it, so they all write one run.
@@ -99,7 +104,20 @@ class ArchivePipeline:
             self.sink.add(item.raw, article)
         if self.stats is not None:
             self.stats.inc_value("newsarchive/articles_extracted")
-        return {"url": article.url, "title": article.title, "published": article.published, "source": article.source}
+        return {
+            "url": article.url,
+            "title": article.title,
+            "published": article.published,
+            "source": article.source,
+            "characters": len(article.text),
+        }
+
+    def record_poll(self, poll: Poll) -> None:
+        """A followed source's poll is complete (the POLL_FINISHED signal): recorded after its articles."""
+        if self.sink is None:
+            self.open_spider()
+        assert self.sink is not None
+        self.sink.record_poll(poll)
 
     async def close_spider(self, spider=None) -> WriteStats | None:
         """Flush and close the writer when this is its last user; log the crawl summary.

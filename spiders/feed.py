@@ -14,7 +14,7 @@ from parsel import Selector
 from spiders.base import ArticleSpider, iso_date
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-_FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
+FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
 
 
 class FeedSpider(ArticleSpider):
@@ -26,7 +26,7 @@ class FeedSpider(ArticleSpider):
 
     def parse_feed(self, response):
         head = response.body[:4096].lower()
-        if not any(root in head for root in _FEED_ROOTS):
+        if not any(root in head for root in FEED_ROOTS):
             yield from self.announced_feeds(response)
             return
         selector = Selector(body=response.body, type="xml", huge_tree=True)

@@ -62,6 +62,8 @@ DOWNLOADER_MIDDLEWARES = {
     "spiders.warc.WarcExportMiddleware": 585,  # sees decoded bodies, before redirects are followed
 }
 EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "spiders.throttle.SiteDelayAutoThrottle": 0,  # AutoThrottle, floored at each site's own delay
     "spiders.heartbeat.ReactorHeartbeat": 500,
     "spiders.gc_freeze.FreezeStartupObjects": 510,
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open port on shared machines

@@ -6,7 +6,7 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 from archive.errors import ArchiveError, ReadOnlyArchive
@@ -16,6 +16,7 @@ from archive.store.catalog import ArticleFilter, Group, Page, SourceSummary
 from archive.store.reports import DedupStatus, Totals
 from archive.store.syndication import SyndicationPair
 from archive.store.versions import Version
+from archive.watchlist.health import HealthThresholds, SourceHealth, assess
 
 if TYPE_CHECKING:
     import duckdb
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from archive.ingest.writer import WriteStats
 
 DateLike = datetime | date | str | None
+HEALTH_DAYS = 30  # polls judged by health(): enough for a usual gap between articles
 
 
 @dataclass(frozen=True)
@@ -198,6 +200,16 @@ class NewsArchive:
     def sources(self) -> list[SourceSummary]:
         """Each source: articles, duplicates, last archived, extraction failures; largest first."""
         return self._store.catalog.sources()
+
+    def health(
+        self, sources: Iterable[str] = (), now: datetime | None = None, thresholds: HealthThresholds | None = None
+    ) -> list[SourceHealth]:
+        """Health of the followed sources named (every source with a recorded poll as well), by name."""
+        now = now or datetime.now(timezone.utc)
+        names = sorted(set(sources) | set(self._store.polls.sources()))
+        limits = thresholds or HealthThresholds()
+        since = now - timedelta(days=HEALTH_DAYS)
+        return [assess(name, self._store.polls.history(name, since), now, limits) for name in names]
 
     def totals(self) -> Totals:
         """Articles, unique articles (one per group), copies and sources: the first line of ``stats``."""

@@ -188,8 +188,9 @@ from archive.cli.dedup import dedup, dups  # noqa: E402
 from archive.cli.history import history  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
 from archive.cli.serve import serve  # noqa: E402
+from archive.cli.sources import follow, sources  # noqa: E402
 
-for _command in (crawl, dups, dedup, history, reextract, serve):
+for _command in (crawl, dups, dedup, history, reextract, serve, sources, follow):
     cli.add_command(_command)
 
 

@@ -20,7 +20,7 @@ def _web_urls(ctx, param, values):
     return values
 
 
-def _settings(ctx, param, values) -> dict[str, str]:
+def scrapy_settings(ctx, param, values) -> dict[str, str]:
     found = {}
     for value in values:
         name, sep, setting = value.partition("=")
@@ -70,7 +70,7 @@ def _settings(ctx, param, values) -> dict[str, str]:
     "--set",
     "overrides",
     multiple=True,
-    callback=_settings,
+    callback=scrapy_settings,
     metavar="NAME=VALUE",
     help="Override a Scrapy or NEWSARCHIVE_* setting, as `scrapy crawl -s`.",
 )
@@ -116,8 +116,7 @@ def crawl(
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
         newsarchive crawl --feed https://feeds.bbci.co.uk/news/world/rss.xml --revisit --revisit-within 3
     """
-    from archive.cli.stops import StopSignals
-    from archive.ingest.crawl import CrawlJob, Revisit, run_crawl
+    from archive.ingest.crawl import CrawlJob, Revisit
 
     jobs = []
     if feeds:
@@ -132,12 +131,26 @@ def crawl(
         raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
     if revisit_within is not None and not revisit:
         raise click.UsageError("--revisit-within needs --revisit")
-    if workers:
-        overrides.setdefault("NEWSARCHIVE_WORKERS", str(workers))
+    run_spiders(ctx, jobs, overrides, warc_dir, workers, revisit=Revisit(revisit_within) if revisit else None)
+
+
+def scrapy_logging(overrides: dict[str, str]) -> None:
+    """Scrapy's log at the level -v asks for: Scrapy installs its own root handler at LOG_LEVEL."""
     if "LOG_LEVEL" not in overrides:
         overrides["LOG_LEVEL"] = "INFO" if logging.getLogger().getEffectiveLevel() <= logging.INFO else "WARNING"
-    for handler in list(logging.root.handlers):  # Scrapy installs its own root handler at LOG_LEVEL
+    for handler in list(logging.root.handlers):
         logging.root.removeHandler(handler)
+
+
+def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None, revisit=None) -> None:
+    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status.
+    ``revisit``: an ``archive.ingest.crawl.Revisit``, to fetch archived articles again."""
+    from archive.cli.stops import StopSignals
+    from archive.ingest.crawl import run_crawl
+
+    if workers:
+        overrides.setdefault("NEWSARCHIVE_WORKERS", str(workers))
+    scrapy_logging(overrides)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     with StopSignals("stopping: no new requests; archiving what was fetched") as stops:
         summary = run_crawl(
@@ -147,13 +160,13 @@ def crawl(
             warc_dir,
             command,
             stop=stops.requested,
-            revisit=Revisit(revisit_within) if revisit else None,
+            revisit=revisit,
         )
     for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
         click.echo(f"rejected: {url}: {reason}", err=True)
     if len(summary.rejections) > REJECTIONS_SHOWN:
         click.echo(f"... and {len(summary.rejections) - REJECTIONS_SHOWN} more (see the rejections table)", err=True)
-    click.echo(summary.line())
+    click.echo(summary.line(ctx.info_name))
     if stops.signum is not None:
         click.echo(f"stopped by {stops.name}: run the same command to go on", err=True)
         ctx.exit(stops.exit_code)

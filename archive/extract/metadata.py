@@ -302,6 +302,12 @@ def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) 
     md.offer("language", (lang or "").split("-")[0].lower() or None, "html-lang")
     md.offer("language", (meta.get("og:locale") or "").split("_")[0].lower() or None, "opengraph")
     md.offer("language", ld.get("inLanguage") if isinstance(ld.get("inLanguage"), str) else None, "jsonld")
+    # What a news sitemap or the sources file says of the outlet's language: weaker than the page's own.
+    for key in ("news:language", "language"):
+        value = hints.get(key)
+        md.offer(
+            "language", value.split("-")[0].lower() if isinstance(value, str) and value.strip() else None, hint_source
+        )
 
     canonical = tree.xpath('//link[@rel="canonical"]/@href') if tree is not None else []
     md.offer("canonical_url", _absolute(raw_url, canonical[0] if canonical else None), "link-canonical")

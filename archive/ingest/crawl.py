@@ -18,7 +18,8 @@ from archive.store import Archive
 LOGGER = logging.getLogger(__name__)
 
 SETTINGS_MODULE = "spiders.settings"
-SPIDERS = ("feed", "sitemap", "site", "urls")
+SPIDERS = ("feed", "sitemap", "site", "urls", "follow")
+PROBES = ("discover", "check")  # fetch and report, archive nothing
 DROP_PREFIX = "newsarchive/dropped/"  # written by pipelines/stats.py
 STOP_POLL_SECONDS = 0.1  # how often the reactor looks at a stop request
 
@@ -66,9 +67,9 @@ class CrawlSummary:
     def finished(self) -> bool:
         return bool(self.finish_reasons) and all(reason == "finished" for reason in self.finish_reasons)
 
-    def line(self) -> str:
+    def line(self, command: str = "crawl") -> str:
         text = (
-            f"crawl: {self.pages_fetched} pages fetched, {self.archived} articles archived "
+            f"{command}: {self.pages_fetched} pages fetched, {self.archived} articles archived "
             f"({self.duplicates} duplicates), {self.skipped_known} already archived and not fetched"
         )
         if self.revisited:
@@ -145,6 +146,28 @@ def run_crawl(
         _stop_when_set(process, stop)
         process.start(install_signal_handlers=False)
     return summarize(db, [crawler.stats.get_stats() for crawler in crawlers])
+
+
+def run_probe(spider: str, arguments: dict[str, Any], overrides: dict[str, str] | None = None) -> list[dict]:
+    """Run one of the PROBES spiders with the project's settings and return the items it yields.
+
+    Nothing is archived and the archive is not opened: the pipelines and the skip-known check
+    are off."""
+    from scrapy import signals
+    from scrapy.crawler import CrawlerProcess
+
+    if spider not in PROBES:
+        raise ArchiveError(f"{spider}: no such probe; choose one of {', '.join(PROBES)}")
+    settings = project_settings(":memory:", overrides)
+    settings.set("ITEM_PIPELINES", {}, priority="cmdline")
+    settings.set("NEWSARCHIVE_SKIP_KNOWN", False, priority="cmdline")
+    items: list[dict] = []
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(spider)
+    crawler.signals.connect(lambda item, **_: items.append(dict(item)), signal=signals.item_scraped, weak=False)
+    process.crawl(crawler, **arguments)
+    process.start()
+    return items
 
 
 def _stop_when_set(process, stop: threading.Event) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 from archive.dedup import Deduplicator
 from archive.extract.siteblocks import SiteBoilerplate
 from archive.history import ChangeRules, classify, word_diff
-from archive.models import Article, GoneArticle, RawDocument, Rejection
+from archive.models import Article, GoneArticle, Poll, RawDocument, Rejection
 from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
@@ -35,7 +35,7 @@ from archive.store.versions import NewVersion
 LOGGER = logging.getLogger(__name__)
 
 _FLUSH = object()  # the writer thread writes what it holds, then sets the event that follows
-_BATCHED = ("add", "replace", "revise", "remove")  # items gathered into a batch
+_BATCHED = ("add", "replace", "revise", "remove", "poll")  # items gathered into a batch
 
 
 @dataclass
@@ -112,6 +112,10 @@ class ArchiveWriter:
     def reject(self, rejection: Rejection) -> None:
         self._queue.put(("reject", rejection))
 
+    def record_poll(self, poll: Poll) -> None:
+        """Record a followed source's poll, in the transaction of the articles handed in before it."""
+        self._queue.put(("poll", poll))
+
     def rebuild(self) -> None:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
         was handed in before is written."""
@@ -172,7 +176,7 @@ class ArchiveWriter:
         oldest = 0.0
         while True:
             timeout = None
-            if held and self.flush_seconds is not None:
+            if any(pending.values()) and self.flush_seconds is not None:
                 timeout = max(0.0, oldest + self.flush_seconds - time.monotonic())
             try:
                 item = self._queue.get(timeout=timeout)
@@ -182,11 +186,12 @@ class ArchiveWriter:
                 break
             kind = item[0]
             if kind in _BATCHED:
-                if not held:
+                if not any(pending.values()):
                     oldest = time.monotonic()
-                self.stats.read += 1
                 pending[kind].append(item[1:] if len(item) > 2 else item[1])
-                held += 1
+                if kind != "poll":  # a poll goes with the batch of its articles; it is no document
+                    self.stats.read += 1
+                    held += 1
             elif kind == "reject":
                 self.stats.read += 1
                 self.stats.rejections.append(item[1])
@@ -203,9 +208,9 @@ class ArchiveWriter:
         self._write(pending)
 
     def _write(self, pending: dict[str, list[Any]]) -> None:
-        count = sum(map(len, pending.values()))
-        if not count:
+        if not any(pending.values()):
             return
+        count = sum(len(items) for kind, items in pending.items() if kind != "poll")
         if self.error is not None:
             LOGGER.error("the archive writer failed earlier; %s documents not written", count)
             return
@@ -219,6 +224,7 @@ class ArchiveWriter:
                     self._revise(pending["revise"])
                 if pending["remove"]:
                     self._remove(pending["remove"])
+                self.archive.polls.record(self.run_id, pending["poll"])
         except BaseException as exc:
             self.error = exc
             LOGGER.error("archive write failed, %s documents not written: %s", count, exc)

@@ -2,7 +2,7 @@
 
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
-``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``dedup`` (signatures,
+``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``dedup`` (signatures,
 band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
 search hits, groups and sources read back, for the Python API and the web view), ``versions`` (article
 history, the revisit crawl's look-ups) and ``syndication`` (who republishes whom). Writes run inside
@@ -26,6 +26,7 @@ from archive.store.articles import Articles
 from archive.store.catalog import Catalog
 from archive.store.crawl import CrawlUrls
 from archive.store.dedup import DedupTables
+from archive.store.polls import SourcePolls
 from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
@@ -76,6 +77,7 @@ class Archive:
         self.catalog = Catalog(con)
         self.versions = Versions(con)
         self.syndication = SyndicationReport(con)
+        self.polls = SourcePolls(con)
 
     def cursor(self) -> Archive:
         """The same archive through a connection of its own, for use from another thread."""

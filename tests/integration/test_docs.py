@@ -15,8 +15,9 @@ from archive.cli import cli
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 # crawl: its examples name real news sites (tests/integration/test_crawl_cli.py crawls a local one);
-# serve: it serves until stopped (tests/integration/test_web.py runs it).
-OFFLINE_EXCEPTIONS = {"crawl", "serve"}
+# serve: it serves until stopped (tests/integration/test_web.py runs it); sources and follow: their
+# examples name real outlets, and follow polls until stopped (tests/integration/test_follow.py).
+OFFLINE_EXCEPTIONS = {"crawl", "serve", "sources", "follow"}
 
 
 def readme_examples() -> list[list[str]]:

@@ -88,3 +88,17 @@ def test_a_304_is_unchanged_and_a_404_or_410_marks_the_article_gone():
     stats = crawler.stats.get_stats()
     assert stats["newsarchive/revisit/304"] == 1 and stats["newsarchive/revisit/404"] == 1
     assert not any(key.startswith("newsarchive/dropped/") for key in stats)
+
+
+def test_a_304_lowers_the_autothrottle_delay_as_a_200_does():
+    from scrapy.core.downloader import Slot
+
+    from spiders.throttle import SiteDelayAutoThrottle
+
+    crawler = get_crawler(settings_dict={"AUTOTHROTTLE_ENABLED": True, "DOWNLOAD_DELAY": 0})
+    throttle = SiteDelayAutoThrottle(crawler)
+    throttle.mindelay, throttle.maxdelay = 0.0, 60.0
+    for status, lowered in ((304, True), (200, True), (404, False)):
+        slot = Slot(concurrency=4, delay=1.0, jitter=0)
+        throttle._adjust_delay(slot, 0.01, Response(ARTICLE, status=status))
+        assert (slot.delay < 1.0) is lowered, status

@@ -38,6 +38,7 @@ class Stats:
     per_source: list[tuple[str, int, int]]  # (source, articles, duplicates), largest first
     per_day: list[tuple[str, int, int]]  # (publication day or 'unknown', articles, duplicates), newest first
     syndication: list[SyndicationPair] = field(default_factory=list)  # who republishes whom, most copies first
+    changes: list[tuple[str, int]] = field(default_factory=list)  # versions found by revisits, by change kind
 
 
 def open(path: str | os.PathLike[str] | None = None, write: bool = False) -> NewsArchive:
@@ -226,6 +227,7 @@ class NewsArchive:
             reports.per_source(),
             reports.per_day(),
             self._store.syndication.pairs(),
+            self._store.versions.change_counts(),
         )
 
     def syndication(self, limit: int = 20) -> list[SyndicationPair]:

@@ -97,6 +97,8 @@ def print_stats(stats: Stats) -> None:
     by_kind = stats.duplicates_by_kind
     if by_kind:
         console.print("duplicates by kind: " + ", ".join(f"{kind} {n}" for kind, n in by_kind))
+    if stats.changes:
+        console.print("changes found by revisits: " + ", ".join(f"{kind} {n}" for kind, n in stats.changes))
     _print_rows(console, "articles per source", ("source", "articles", "duplicates"), stats.per_source)
     _print_rows(console, "articles per day (published)", ("day", "articles", "duplicates"), stats.per_day)
     if stats.syndication:

@@ -104,6 +104,13 @@ class Versions:
         ).fetchall()
         return [Version(*row) for row in rows]
 
+    def change_counts(self) -> list[tuple[str, int]]:
+        """How many versions after the first there are of each change kind, most first."""
+        rows = self.con.execute(
+            "SELECT change, count(*) FROM article_versions WHERE version > 1 GROUP BY 1 ORDER BY 2 DESC, 1"
+        ).fetchall()
+        return [(str(change), int(n)) for change, n in rows]
+
     # -- writes (inside the writer's transaction) ---------------------------------
     def keep_first(self, ids: Sequence[int]) -> None:
         """Copy the stored capture of articles without history in as version 1 (before it is overwritten)."""

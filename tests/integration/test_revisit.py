@@ -148,6 +148,8 @@ def test_history_command_and_api_show_the_versions(revisits):
         history = a.history(url)
         assert [v.change for v in history] == ["first", "headline"]
         assert history == a.history(history[0].article_id)
+    stats = CliRunner().invoke(cli, ["--db", str(db), "stats"]).output
+    assert "changes found by revisits: correction 1, headline 1, removed 1, update 1" in stats
     missing = CliRunner().invoke(cli, ["--db", str(db), "history", site.base + "/nowhere.html"])
     assert missing.exit_code == 1 and "no article" in missing.output
 

@@ -164,11 +164,12 @@ def test_revisit_within_needs_revisit(tmp_path):
 def test_the_article_page_shows_its_versions_with_the_diff(revisits):
     site, db, _ = revisits
     with archive.open(db) as a:
-        storm, meals = a.article(site.base + STORM.path).id, a.article(site.base + MEALS.path).id
+        storm, meals, library = (a.article(site.base + s.path).id for s in (STORM, MEALS, LIBRARY))
     with serve_archive(db) as server:
         status, _, body = get(server + f"/articles/{storm}")
         data = json.loads(get(server + f"/articles/{storm}", json_=True)[2])
         unchanged = json.loads(get(server + f"/articles/{meals}", json_=True)[2])
+        removed = get(server + f"/articles/{library}")[2].decode()
     html = body.decode()
     assert status == 200 and "<h2>Versions</h2>" in html and "correction" in html
     assert "<ins>Correction: An earlier version of this article said gusts" in html
@@ -176,3 +177,4 @@ def test_the_article_page_shows_its_versions_with_the_diff(revisits):
     added = [run for line in data["versions"][1]["diff"] for run in line if run["kind"] == "added"]
     assert added == [{"kind": "added", "text": CORRECTION}]
     assert unchanged["versions"] == []  # never changed: no history shown
+    assert "removed from its site" in removed and LIBRARY.paragraphs[0][:60] in removed  # marked, its text still shown

@@ -50,6 +50,7 @@ class Article:
     signature_input: tuple | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
     access: str | None = None  # free | teaser | paywalled (what the page says of its paywall)
+    text_quality: str | None = None  # full | short | fragments (mostly lists, cells, short lines)
     id: int | None = None
     cluster_id: int | None = None  # the id of its duplicate group's representative (its own id: no copies)
     duplicate_kind: str | None = None  # exact | near | rewrite, for a copy; None for a representative
@@ -72,7 +73,7 @@ class Article:
 
 PUBLIC_FIELDS = (
     "id", "url", "source", "title", "author", "authors", "published", "modified", "date_confidence", "language",
-    "site_name", "canonical_url", "description", "image", "access", "text", "text_hash", "cluster_id",
+    "site_name", "canonical_url", "description", "image", "access", "text_quality", "text", "text_hash", "cluster_id",
     "duplicate_kind", "similarity", "origin", "ingested_at", "provenance", "extractor",
 )  # fmt: skip
 

@@ -110,6 +110,7 @@ class ArchivePipeline:
             "published": article.published,
             "source": article.source,
             "characters": len(article.text),
+            "text_quality": article.text_quality,
         }
 
     def record_poll(self, poll: Poll) -> None:

@@ -6,7 +6,6 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import datetime, timezone
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import scrapy
@@ -17,6 +16,7 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from archive.models import GoneArticle, RawDocument
 from archive.urls import host_of
+from archive.watchlist.discovery import list_date
 from pipelines.stats import count_drop
 from pipelines.urls import clean_url, is_web_url
 
@@ -46,19 +46,8 @@ def url_args(
 
 def iso_date(value: str | None) -> str | None:
     """A feed or sitemap date (RFC 822 or W3C/ISO 8601) as ISO 8601, or None."""
-    if not value or not value.strip():
-        return None
-    value = value.strip()
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        try:
-            parsed = parsedate_to_datetime(value)
-        except (TypeError, ValueError, IndexError):
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.isoformat()
+    parsed = list_date(value)
+    return parsed.isoformat() if parsed else None
 
 
 def mime_type(response: Response) -> str:
@@ -148,15 +137,20 @@ class ArticleSpider(scrapy.Spider):
             if status == 304:
                 return None
             return [GoneArticle(revisit, status, datetime.now(timezone.utc))]
-        if failure.check(HttpError):
-            reason = f"HTTP {failure.value.response.status}"
-        elif failure.check(DNSLookupError):
-            reason = "DNS lookup failed"
-        elif failure.check(TimeoutError, TCPTimedOutError):
-            reason = "timed out"
-        elif failure.check(ConnectionRefusedError):
-            reason = "connection refused"
-        else:
-            reason = f"fetch failed ({type(failure.value).__name__})"
-        self.count_drop(reason, request.url)
+        self.count_drop(failure_reason(failure), request.url)
         return None
+
+
+def failure_reason(failure) -> str:
+    """Why a request failed, in a few words: "HTTP 500", "timed out", "disallowed by robots.txt"."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
+    if failure.check(DNSLookupError):
+        return "DNS lookup failed"
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "timed out"
+    if failure.check(ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
+        return "disallowed by robots.txt"
+    return f"fetch failed ({type(failure.value).__name__})"

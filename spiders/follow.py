@@ -26,6 +26,7 @@ from archive.store import Archive, default_path
 from archive.watchlist import SourcesFile
 from pipelines import shared
 from pipelines.store import POLL_FINISHED
+from spiders.base import failure_reason
 from spiders.feed import FEED_ROOTS, FeedSpider
 from spiders.polls import PollInProgress
 from spiders.sitemap import SitemapSpider
@@ -190,7 +191,10 @@ class FollowSpider(FeedSpider, SitemapSpider):
     def on_item_scraped(self, item, response=None, spider=None) -> None:
         poll = response.meta.get(_POLL) if response is not None else None
         if poll is not None and isinstance(item, dict):
-            self.settle(poll, "rejected" if "rejected" in item else "archived", item.get("characters"))
+            outcome = (
+                "rejected" if "rejected" in item else "short" if item.get("text_quality") == "short" else "archived"
+            )
+            self.settle(poll, outcome, item.get("characters"))
 
     def on_item_lost(self, item=None, response=None, spider=None, **kwargs) -> None:
         poll = response.meta.get(_POLL) if response is not None else None
@@ -213,7 +217,7 @@ class FollowSpider(FeedSpider, SitemapSpider):
             return
         if request.meta.get("top"):
             status = failure.value.response.status if failure.check(HttpError) else None
-            poll.fail(f"HTTP {status}" if status else _reason(failure), status)
+            poll.fail(failure_reason(failure), status)
         self.settle(poll, "list")
 
     def settle(self, poll: PollInProgress, outcome: str, characters: int | None = None) -> None:
@@ -233,17 +237,3 @@ class FollowSpider(FeedSpider, SitemapSpider):
 def _header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1").strip() if value else None
-
-
-def _reason(failure) -> str:
-    from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
-
-    if failure.check(DNSLookupError):
-        return "DNS lookup failed"
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "timed out"
-    if failure.check(ConnectionRefusedError):
-        return "connection refused"
-    if failure.check(IgnoreRequest):
-        return "disallowed by robots.txt"
-    return f"fetch failed ({type(failure.value).__name__})"

@@ -17,8 +17,6 @@ from datetime import datetime, timezone
 
 from archive.models import Poll
 
-SHORT_TEXT = 500  # characters: an archived text shorter than this counts as short for health
-
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
@@ -39,6 +37,7 @@ class PollInProgress:
     archived: int = 0
     rejected: int = 0
     failed: int = 0
+    short: int = 0
     lengths: list[int] = field(default_factory=list)
     pending: int = 1  # requests made for this poll and not settled yet: the list's own, to begin with
 
@@ -54,9 +53,10 @@ class PollInProgress:
         self.pending += 1
 
     def settle(self, outcome: str, characters: int | None = None) -> bool:
-        """One request of this poll is done; True when it was the last."""
-        if outcome == "archived":
+        """One request of this poll is done; True when it was the last. ``short``: archived, with a short text."""
+        if outcome in ("archived", "short"):
             self.archived += 1
+            self.short += outcome == "short"
             self.lengths.append(characters or 0)
         elif outcome in ("rejected", "known", "failed"):
             setattr(self, outcome, getattr(self, outcome) + 1)
@@ -64,7 +64,7 @@ class PollInProgress:
         return self.pending <= 0
 
     def fail(self, reason: str, http_status: int | None = None) -> None:
-        """The list itself could not be read (a child sitemap failing only counts as failed)."""
+        """The list itself could not be read (a child sitemap or feed that fails is a drop in the crawl's stats)."""
         self.status, self.http_status = reason, http_status
 
     def finished(self) -> Poll:
@@ -84,7 +84,7 @@ class PollInProgress:
             archived=self.archived,
             rejected=self.rejected,
             failed=self.failed,
-            short=sum(1 for n in self.lengths if n < SHORT_TEXT),
+            short=self.short,
             median_text_length=int(statistics.median(self.lengths)) if self.lengths else None,
         )
 

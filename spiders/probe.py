@@ -15,7 +15,7 @@ from __future__ import annotations
 import scrapy
 
 from archive.watchlist.discovery import candidates, feeds_in_page, read_list, sitemaps_in_robots
-from spiders.base import ArticleSpider
+from spiders.base import ArticleSpider, failure_reason
 
 _KIND = "newsarchive_kind"  # meta: what the request was made for (home, robots, feed, sitemap)
 
@@ -49,11 +49,13 @@ class CheckSpider(ArticleSpider):
 
     def list_failed(self, failure):
         self.on_error(failure)
-        response = getattr(failure.value, "response", None)
-        reason = f"HTTP {response.status}" if response is not None else type(failure.value).__name__
-        if "robots" in str(failure.value):
-            reason = "disallowed by robots.txt"
-        yield {"url": failure.request.url, "status": reason, "kind": None, "entries": 0, "newest": None}
+        yield {
+            "url": failure.request.url,
+            "status": failure_reason(failure),
+            "kind": None,
+            "entries": 0,
+            "newest": None,
+        }
 
 
 class DiscoverSpider(CheckSpider):

@@ -29,6 +29,7 @@ from archive.extract.boilerplate import Block, clean_blocks, kept_text, normalis
 from archive.extract.chunks import recover_chunks, recover_embeds
 from archive.extract.language import choose
 from archive.extract.metadata import Metadata, gather, jsonld_objects
+from archive.extract.quality import has_prose, text_quality
 from archive.extract.rawhtml import bounded, drop_controls
 from archive.models import Article, RawDocument
 from archive.textnorm import text_hash
@@ -36,8 +37,8 @@ from archive.textnorm import text_hash
 LOGGER = logging.getLogger(__name__)
 
 TEASER_CHARS = 1200  # a page marked not free whose text is shorter holds only the opening
-EXTRACTOR_VERSION = f"5+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
-MIN_TEXT_CHARS = 100  # shorter bodies are navigation pages, errors or stubs, not articles
+EXTRACTOR_VERSION = f"6+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
+MIN_TEXT_CHARS = 100  # a JSON-LD articleBody shorter than this is a teaser, not the body
 SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
 
 _CONFIG = use_config()
@@ -118,10 +119,8 @@ def extract(raw: RawDocument) -> Article:
         body, md, removed, text_source = _extract_plain(raw, text)
     else:
         body, md, removed, text_source = _extract_html(raw, text)
-    if len(body) < MIN_TEXT_CHARS:
-        raise ExtractionError(
-            "no article text found" if not body else f"article text too short ({len(body)} characters)"
-        )
+    if not has_prose(body):
+        raise ExtractionError("no article text found")
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
     access, provenance["access"] = _access(v.get("access"), provenance.get("access"), body)
     language, language_source = choose(v.get("language"), provenance.get("language"), body)
@@ -143,6 +142,7 @@ def extract(raw: RawDocument) -> Article:
         modified=v.get("modified"),
         language=language,
         access=access,
+        text_quality=text_quality(body),
         site_name=v.get("site_name"),
         canonical_url=v.get("canonical_url") if v.get("canonical_url") != raw.url else None,
         description=v.get("description"),

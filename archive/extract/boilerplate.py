@@ -222,9 +222,18 @@ def _mark_headline_lists(blocks: list[Block], last_body: int, is_link, has_links
             ):
                 for b in run:
                     b.removed = b.removed or "headline-list"
-                if heading is not None and introduced:
+                if heading is not None and (introduced or _heads_a_list(heading)):
                     heading.removed = heading.removed or "headline-list"
         i = max(j, i + 1)
+
+
+def _heads_a_list(block: Block) -> bool:
+    """A heading over nothing but a list of other articles, in any language: a short heading
+    element, or a short line that is no sentence ("Neueste Nachrichten", "Últimas noticias")."""
+    n = len(words(block.text))
+    if block.kind == "head":
+        return n <= 6
+    return block.kind in ("p", "other") and n <= 4 and not is_sentence(block.text)
 
 
 def _mark_trailing_headlines(blocks: list[Block], is_link, html: bool) -> None:

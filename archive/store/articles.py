@@ -33,6 +33,7 @@ EXTRACTED = pa.schema(
         ("provenance", pa.string()),
         ("extractor", pa.string()),
         ("access", pa.string()),
+        ("text_quality", pa.string()),
         ("meta", pa.string()),
     ]
 )
@@ -45,7 +46,7 @@ _UPDATE = pa.schema([("id", pa.int64()), *EXTRACTED])
 # Fields whose change makes an article "changed" for reextract (what a user sees).
 COMPARED = (
     "text", "title", "author", "authors", "published", "modified", "language", "site_name",
-    "canonical_url", "description", "image", "date_confidence", "access",
+    "canonical_url", "description", "image", "date_confidence", "access", "text_quality",
 )  # fmt: skip
 
 
@@ -68,6 +69,7 @@ def extracted_values(article: Article) -> dict[str, Any]:
         "provenance": to_json(article.provenance),
         "extractor": article.extractor,
         "access": article.access,
+        "text_quality": article.text_quality,
         "meta": to_json(article.meta),
     }
 

@@ -14,7 +14,7 @@ from archive.errors import ArchiveError
 EXPORT_FORMATS = {".jsonl": "JSON", ".json": "JSON", ".parquet": "PARQUET", ".csv": "CSV"}
 EXPORT_COLUMNS = (
     "id, url, source, title, author, authors, published, modified, date_confidence, language, site_name, "
-    "canonical_url, description, image, access, text, text_hash, cluster_id, origin, ingested_at, provenance"
+    "canonical_url, description, image, access, text_quality, text, text_hash, cluster_id, origin, ingested_at, provenance"
 )
 
 

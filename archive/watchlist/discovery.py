@@ -87,14 +87,17 @@ def _newest(root, *names: str) -> datetime | None:
     test = " or ".join(f"local-name()='{name}'" for name in names)
     newest = None
     for text in root.xpath(f"//*[{test}]/text()"):
-        date = _date(text)
+        date = list_date(text)
         if date is not None and (newest is None or date > newest):
             newest = date
     return newest
 
 
-def _date(text: str) -> datetime | None:
-    text = text.strip()
+def list_date(text: str | None) -> datetime | None:
+    """A feed or sitemap date (RFC 822 or W3C / ISO 8601), aware (UTC when it names no zone), or None."""
+    text = (text or "").strip()
+    if not text:
+        return None
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:

@@ -38,7 +38,8 @@ def bad_folder(root):
             "<main>", "<main>\x00\x01", 1
         )
         + "\x00\x1b",
-        "short.html": "<html><body><p>Nothing here but a line.</p></body></html>",  # extraction refuses it
+        # no prose at all, only menu entries: extraction refuses it (a short text would be archived, marked short)
+        "menu.html": "<html><body><ul><li><a href='/'>Home</a></li><li><a href='/news'>News</a></li></ul></body></html>",
         "junk.html": junk_page(),
     }
     for name, html in good.items():
@@ -68,7 +69,7 @@ def test_bad_input_is_named_and_not_extracted_again(tmp_path, run_cli, db, extra
         "empty.html",
         "junk.html",
         "latin1.txt",
-        "short.html",
+        "menu.html",
     ]
     assert "too many HTML elements" in reasons["junk.html"] or "page too large" in reasons["junk.html"]
     assert "binary content" in reasons["binary.html"]
@@ -78,8 +79,8 @@ def test_bad_input_is_named_and_not_extracted_again(tmp_path, run_cli, db, extra
     con.close()
     assert archived == {"good.html", "stray-bytes.html", "notes.txt", "story", "0", "1"}
     assert stray[0] == "Stray bytes do not make a page binary" and PARAGRAPHS[0] in stray[1]  # cleaned, not rejected
-    refused = {url.rsplit("/", 1)[1] for url in extractions} & {"junk.html", "short.html"}
-    assert refused == {"junk.html", "short.html"}
+    refused = {url.rsplit("/", 1)[1] for url in extractions} & {"junk.html", "menu.html"}
+    assert refused == {"junk.html", "menu.html"}
 
     extractions.clear()
     again = run_cli("ingest", "-w", "1", str(tmp_path / "in"), expect=1)
@@ -88,7 +89,7 @@ def test_bad_input_is_named_and_not_extracted_again(tmp_path, run_cli, db, extra
         line
         + (
             " (unchanged since an earlier run; not extracted again)"
-            if "/junk.html" in line or "/short.html" in line
+            if "/junk.html" in line or "/menu.html" in line
             else ""
         )
         for line in rejected
@@ -96,12 +97,12 @@ def test_bad_input_is_named_and_not_extracted_again(tmp_path, run_cli, db, extra
     assert "rejected 8 (2 unchanged since an earlier run" in again.output
 
     retried = run_cli("ingest", "-w", "1", "--retry-rejected", str(tmp_path / "in"), expect=1)
-    assert sorted(url.rsplit("/", 1)[1] for url in extractions) == ["junk.html", "short.html"]
+    assert sorted(url.rsplit("/", 1)[1] for url in extractions) == ["junk.html", "menu.html"]
     assert "unchanged since an earlier run" not in retried.output
 
 
 def test_a_changed_input_is_extracted_again(tmp_path, run_cli, db, extractions):
-    page = write(tmp_path / "in" / "page.html", "<html><body><p>Only a line for now.</p></body></html>")
+    page = write(tmp_path / "in" / "page.html", "<html><body><p>Coming soon</p></body></html>")
     run_cli("ingest", "-w", "1", str(page), expect=1)
     run_cli("ingest", "-w", "1", str(page), expect=1)
     assert len(extractions) == 1

@@ -96,7 +96,8 @@ def test_follow_archives_each_new_article_once_through_304s_and_a_stop(tmp_path,
     assert len(gamma.requests("/feed.xml", 200)) == 1
     assert len([e for e in gamma.log if e.path.startswith("/news/")]) == 3  # its articles fetched once
     times = sorted(e.at for outlet in (alpha, beta, gamma) for e in outlet.log if e.path != "/robots.txt")
-    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.18  # one host, 0.2 s between requests
+    # one host, 0.2 s between requests (without the delay they come milliseconds apart; 50 ms of timing slack)
+    assert min(b - a for a, b in itertools.pairwise(times)) >= 0.15
     polls = query(db, "SELECT source, status FROM source_polls")
     assert {"ok", "not modified"} <= {status for _, status in polls}
     sources = {row[0] for row in query(db, "SELECT DISTINCT hints->>'source_entry' FROM raw_documents")}

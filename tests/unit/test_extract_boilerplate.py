@@ -86,6 +86,18 @@ def test_linked_headlines_after_the_body_are_removed_but_unlinked_lists_are_kept
     assert all(r is None for r in removed(story_list, link_texts=set()).values())
 
 
+@pytest.mark.parametrize(
+    "heading", ["Latest news", "Breaking news", "Neueste Nachrichten", "Últimas noticias", "Lire aussi"]
+)
+def test_the_heading_over_a_removed_list_of_links_goes_with_it_in_any_language(heading):
+    items = ["Council approves budget for new school buildings", "Heatwave warning issued for the weekend"]
+    blocks = paragraphs() + [Block("head", heading, level=2)] + [Block("item", t, group=1) for t in items]
+    verdicts = removed(blocks, link_texts={" ".join(t.lower().split()) for t in items})
+    assert verdicts[heading] == "headline-list" and all(verdicts[t] == "headline-list" for t in items)
+    kept = paragraphs() + [Block("head", heading, level=2), Block("p", PROSE[0])]  # a heading over prose stays
+    assert removed(kept)[heading] is None
+
+
 def test_second_h1_after_the_article_is_the_next_article():
     blocks = paragraphs() + [Block("head", "Mayor resigns after budget row", level=1)]
     assert removed(blocks)["Mayor resigns after budget row"] == "next-article"

@@ -59,12 +59,10 @@ class ExtractPipeline:
         self.pool = shared.acquire(self._key, self._start_pool)
 
     def _start_pool(self) -> ExtractorPool:
-        """A pool whose worker processes are started now, before the crawl: spawning them
-        later would block the reactor in the middle of the crawl."""
-        pool = ExtractorPool(self.workers, self.max_bytes, self.seconds, self.niceness)
-        for _ in range(pool.workers):
-            pool.submit(RawDocument(url="about:warm-up", source="", origin="crawl", body=b"<html></html>"))
-        return pool
+        """A pool whose worker processes are started now, before the crawl (ExtractorPool starts
+        them, and loads the language model, when it is made): spawning them later would block
+        the reactor in the middle of the crawl."""
+        return ExtractorPool(self.workers, self.max_bytes, self.seconds, self.niceness)
 
     async def close_spider(self, spider=None) -> None:
         if self.pool is not None:

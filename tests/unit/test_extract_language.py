@@ -37,3 +37,10 @@ def test_a_declaration_stays_unless_the_text_surely_says_otherwise():
     language, source = choose("en", "html-lang", TEXTS["de"] * 3)  # a site-wide lang around a German story
     assert language == "de" and "declared en" in source
     assert choose("de_CH", "opengraph", "Zürich.") == ("de", "opengraph")  # too little text to overrule
+
+
+def test_the_multilingual_check_set_is_right_at_least_98_percent_of_the_time():
+    from language_check import CHECK_SET
+
+    wrong = [(code, choose(None, None, text)[0]) for code, text in CHECK_SET if choose(None, None, text)[0] != code]
+    assert len(wrong) <= 0.02 * len(CHECK_SET), wrong

@@ -107,3 +107,23 @@ def test_hints_from_jsonl_win_with_provenance_and_are_sanity_checked():
     assert article.authors == ["Ann Lee", "Bo Kim", "Cy Dee"] and article.provenance["authors"] == "hint"
     assert article.published is None and article.date_confidence == "none"
     assert any("in the future" in r for r in article.meta["rejected"])
+
+
+def test_text_quality_marks_short_texts_and_lists_but_not_prose():
+    from archive.extract.quality import has_prose, text_quality
+
+    prose = "The council voted on Thursday to build a tram line to the harbour district. " * 8
+    assert text_quality(prose) == "full"
+    assert text_quality("Earthquake of magnitude 6.1 hits southern Turkey, officials say.") == "short"
+    table = "\n".join(f"| {n} | Driver number {n} | {5000 - n} | 1 | 2 |" for n in range(40))
+    assert text_quality("Final standings after 36 races:\n" + table) == "fragments"
+    assert has_prose("Earthquake of magnitude 6.1 hits southern Turkey") and not has_prose("Home\nWorld\nSport")
+
+
+def test_text_quality_reads_japanese_and_articles_laid_out_in_table_cells_as_prose():
+    from archive.extract.quality import has_prose, text_quality
+
+    japanese = "先日、不正に改造したスマートフォンを販売したとして、商標法違反の疑いで男性が逮捕されました。\n" * 12
+    assert has_prose("男性が逮捕されました。") and text_quality(japanese) == "full"
+    cell = "Earlier this month, NASA announced the newest milestone in the development of its launch system. " * 6
+    assert text_quality(f"|  | {cell} |") == "full"

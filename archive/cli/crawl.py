@@ -83,13 +83,28 @@ def scrapy_settings(ctx, param, values) -> dict[str, str]:
 @click.option(
     "-w", "--workers", type=click.IntRange(min=1), default=None, help="Extraction processes (default: CPU count)."
 )
+@click.option(
+    "--revisit",
+    is_flag=True,
+    help="Fetch archived articles again (conditional GET); keep a version of each that changed or is gone.",
+)
+@click.option(
+    "--revisit-within",
+    "revisit_within",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="DAYS",
+    help="With --revisit: only articles first archived in the last DAYS days.",
+)
 @click.pass_context
-def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides, warc_dir, workers):
+def crawl(
+    ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides, warc_dir, workers, revisit, revisit_within
+):
     """Crawl news sites into the archive: feeds, sitemaps, article URLs or whole sites.
 
     Each source option can be repeated; all run together in one process, politely
     (robots.txt, AutoThrottle, per-site concurrency limits, retries with backoff).
-    Article URLs already in the archive are not fetched again. SIGINT (Ctrl-C) or SIGTERM
+    Article URLs already in the archive are not fetched again, unless --revisit: then they
+    are, conditionally, and a changed article gets a new version (see `newsarchive history`). SIGINT (Ctrl-C) or SIGTERM
     stops the crawl gracefully: no new requests, what was fetched is archived and the run
     recorded; the status is then 130 or 143. A second signal quits at once.
 
@@ -99,8 +114,9 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         newsarchive crawl --sitemap https://www.theguardian.com/sitemaps/news.xml --warc warc/
         newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
+        newsarchive crawl --feed https://feeds.bbci.co.uk/news/world/rss.xml --revisit --revisit-within 3
     """
-    from archive.ingest.crawl import CrawlJob
+    from archive.ingest.crawl import CrawlJob, Revisit
 
     jobs = []
     if feeds:
@@ -113,7 +129,9 @@ def crawl(ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides
         jobs.append(CrawlJob("urls", {"urls": list(urls), "urls_file": list(urls_files)}))
     if not jobs:
         raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
-    run_spiders(ctx, jobs, overrides, warc_dir, workers)
+    if revisit_within is not None and not revisit:
+        raise click.UsageError("--revisit-within needs --revisit")
+    run_spiders(ctx, jobs, overrides, warc_dir, workers, revisit=Revisit(revisit_within) if revisit else None)
 
 
 def scrapy_logging(overrides: dict[str, str]) -> None:
@@ -124,8 +142,9 @@ def scrapy_logging(overrides: dict[str, str]) -> None:
         logging.root.removeHandler(handler)
 
 
-def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None) -> None:
-    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status."""
+def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None, revisit=None) -> None:
+    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status.
+    ``revisit``: an ``archive.ingest.crawl.Revisit``, to fetch archived articles again."""
     from archive.cli.stops import StopSignals
     from archive.ingest.crawl import run_crawl
 
@@ -134,7 +153,15 @@ def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, work
     scrapy_logging(overrides)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     with StopSignals("stopping: no new requests; archiving what was fetched") as stops:
-        summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command, stop=stops.requested)
+        summary = run_crawl(
+            ctx.obj["db"],
+            jobs,
+            overrides,
+            warc_dir,
+            command,
+            stop=stops.requested,
+            revisit=revisit,
+        )
     for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
         click.echo(f"rejected: {url}: {reason}", err=True)
     if len(summary.rejections) > REJECTIONS_SHOWN:

@@ -76,7 +76,7 @@ def test_follow_archives_each_new_article_once_through_304s_and_a_stop(tmp_path,
     write_sources(tmp_path, [alpha, beta, gamma], interval="2s", delay=0.2)
     db = tmp_path / "a.duckdb"
     process = start_follow(db)
-    deadline = time.monotonic() + 14
+    deadline = time.monotonic() + 8
     published = 0
     while time.monotonic() < deadline:
         time.sleep(3)

@@ -24,7 +24,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from archive.errors import ExtractionError
-from archive.extract import oldmarkup, plaintext
+from archive.extract import oldmarkup, paywall, plaintext
 from archive.extract.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.extract.chunks import recover_chunks, recover_embeds
 from archive.extract.language import choose
@@ -36,7 +36,6 @@ from archive.textnorm import text_hash
 
 LOGGER = logging.getLogger(__name__)
 
-TEASER_CHARS = 1200  # a page marked not free whose text is shorter holds only the opening
 EXTRACTOR_VERSION = f"6+trafilatura-{trafilatura.__version__}"  # bump when output changes; stored per article
 MIN_TEXT_CHARS = 100  # a JSON-LD articleBody shorter than this is a teaser, not the body
 SHORT_TEXT_CHARS = 500  # a first pass this short gets second opinions (fallbacks, then default mode)
@@ -122,7 +121,7 @@ def extract(raw: RawDocument) -> Article:
     if not has_prose(body):
         raise ExtractionError("no article text found")
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
-    access, provenance["access"] = _access(v.get("access"), provenance.get("access"), body)
+    access, provenance["access"] = paywall.access(v.get("access"), provenance.get("access"), body, v.get("prompt"))
     language, language_source = choose(v.get("language"), provenance.get("language"), body)
     if language_source:
         provenance["language"] = language_source
@@ -155,13 +154,6 @@ def extract(raw: RawDocument) -> Article:
     )
 
 
-def _access(marked: str | None, source: str | None, body: str) -> tuple[str, str]:
-    """free, teaser (a page marked paywalled whose text is short) or paywalled, and the evidence."""
-    if marked != "restricted":
-        return "free", source or "no paywall markup"
-    return ("teaser" if len(body) < TEASER_CHARS else "paywalled"), f"{source} (not free; {len(body)} characters)"
-
-
 def _extract_plain(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, str]:
     title_line = plaintext.headline(text)
     blocks = clean_blocks(plaintext.to_blocks(text, skip_first=title_line is not None))
@@ -174,6 +166,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     if tree is None:
         raise ExtractionError("not an HTML document")
     tree = oldmarkup.normalise(tree)
+    prompt = paywall.prompt_in(" ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))
     link_texts = LinkTexts(tree)
     url = None if raw.url.startswith("file:") else raw.url
     # Precision mode without trafilatura's readability/jusText comparison: as good on news pages
@@ -193,6 +186,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         if recover_embeds(tree, document.body):
             text_source += "+embeds"
     md = gather(raw.url, raw.hints, tree)
+    md.offer("prompt", prompt, "page-text")
     body, removed = "", Counter[str]()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)

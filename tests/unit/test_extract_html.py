@@ -314,3 +314,28 @@ def test_access_follows_the_paywall_markup():
     assert teaser.access == "teaser"
     tier = run(page(PARAS[:2], head='<meta property="article:content_tier" content="locked">'))
     assert tier.access == "teaser" and tier.provenance["access"].startswith("meta")
+
+
+def test_a_teaser_is_told_by_its_text_when_the_page_has_no_paywall_markup():
+    from archive.extract import extract
+    from archive.models import RawDocument
+
+    opening = (
+        "<p>The city council met on Thursday to discuss the future of the old harbour warehouses, which have stood "
+        "empty for more than a decade.</p><p>Several investors have presented plans, among them a group that wants"
+    )
+
+    def access(body: str) -> str | None:
+        page = f"<html><body><header><a href='/login'>Already a subscriber? Log in</a></header><article><h1>Harbour plans</h1>{body}</article></body></html>"
+        return extract(
+            RawDocument(url="https://news.example/a", source="news.example", origin="html", body=page.encode())
+        ).access
+
+    assert (
+        access(opening + " to turn them into flats ...</p><div class='wall'>Subscribe to continue reading</div>")
+        == "teaser"
+    )
+    assert (
+        access(opening + " to build flats.</p><p>The council will decide in March.</p>") == "free"
+    )  # the header link alone
+    assert access(opening + " Weiterlesen mit Z+</p>") == "teaser"

@@ -59,10 +59,12 @@ class ArchiveWriter:
         deduplicator: Deduplicator | None = None,
         site_boilerplate: SiteBoilerplate | None = None,
         rebuilding: bool = False,
+        record_progress: bool = False,
     ):
         self.archive = archive
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
+        self.record_progress = record_progress  # counts in the run row with every batch (a killed committer)
         self.deduplicator = deduplicator or Deduplicator()
         self.site_boilerplate = site_boilerplate or SiteBoilerplate()
         if not rebuilding:  # a writer opened to rebuild the groups accepts other dedup parameters
@@ -74,6 +76,7 @@ class ArchiveWriter:
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * self.batch_size)
         self._closed = False
         self._polls: list[Poll] = []  # recorded with the next batch (writer thread)
+        self._entries: list[tuple[str, list[str]]] = []  # (stream, entry ids) recorded with the next batch
         if not rebuilding and archive.dedup.regroup_pending():  # a reextract stopped before its end
             self._queue.put(("regroup",))
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
@@ -94,6 +97,10 @@ class ArchiveWriter:
     def record_poll(self, poll: Poll) -> None:
         """Record a followed source's poll, in the transaction of the articles handed in before it."""
         self._queue.put(("poll", poll))
+
+    def record_entries(self, stream: str, entry_ids: list[str]) -> None:
+        """Record Redis Stream entries as committed, in the transaction of what was handed in before."""
+        self._queue.put(("entries", stream, entry_ids))
 
     def rebuild(self) -> None:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
@@ -153,7 +160,7 @@ class ArchiveWriter:
         oldest = 0.0
         while True:
             timeout = None
-            if (adds or replaces or self._polls) and self.flush_seconds is not None:
+            if (adds or replaces or self._polls or self._entries) and self.flush_seconds is not None:
                 timeout = max(0.0, oldest + self.flush_seconds - time.monotonic())
             try:
                 item = self._queue.get(timeout=timeout)
@@ -162,7 +169,7 @@ class ArchiveWriter:
             if item is None:
                 break
             kind = item[0]
-            if kind in ("add", "replace", "poll") and not adds and not replaces and not self._polls:
+            if kind in ("add", "replace", "poll", "entries") and not (adds or replaces or self._polls or self._entries):
                 oldest = time.monotonic()
             if kind == "add":
                 self.stats.read += 1
@@ -175,6 +182,8 @@ class ArchiveWriter:
                 self.stats.rejections.append(item[1])
             elif kind == "poll":
                 self._polls.append(item[1])
+            elif kind == "entries":
+                self._entries.append((item[1], item[2]))
             elif kind == "skip":
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
@@ -192,7 +201,8 @@ class ArchiveWriter:
 
     def _write(self, adds: list[tuple[RawDocument, Article]], replaces: list[tuple[int, Article]]) -> None:
         polls, self._polls = self._polls, []
-        if not adds and not replaces and not polls:
+        entries, self._entries = self._entries, []
+        if not adds and not replaces and not polls and not entries:
             return
         if self.error is not None:
             LOGGER.error("the archive writer failed earlier; %s documents not written", len(adds) + len(replaces))
@@ -204,6 +214,11 @@ class ArchiveWriter:
                 if replaces:
                     self._replace(replaces)
                 self.archive.polls.record(self.run_id, polls)
+                for stream, entry_ids in entries:
+                    self.archive.stream_entries.record(stream, entry_ids, self.run_id)
+                if self.record_progress:
+                    s = self.stats
+                    self.archive.runs.progress(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
         except BaseException as exc:
             self.error = exc
             LOGGER.error("archive write failed, %s documents not written: %s", len(adds) + len(replaces), exc)

@@ -72,7 +72,7 @@ class FleetSite:
             kind = "wire" if path in copies else "article"
             self.routes[path] = (
                 f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-                f'<link rel="canonical" href="{self.base}{path}"></head><body><nav><a href="/">Home</a></nav>'
+                f'<link rel="canonical" href="{self.base}{path}"><meta property="og:type" content="article"></head><body><nav><a href="/">Home</a></nav>'
                 f'<{kind}><h1>{title}</h1><p class="byline">By Staff {i % 7}</p>{body}</{kind}>'
                 f"<aside><h2>Read more</h2><ul>{links}</ul></aside><footer>© Fleet Times</footer></body></html>"
             ).encode()

@@ -62,7 +62,7 @@ class Frontier:
     def join(self) -> bool:
         """Register this worker; True if it starts a new crawl (the old fingerprints were dropped)."""
         pattern = self.keys.requests % {"spider": "*"}
-        fingerprints = self.keys.dupefilter % {"spider": "*"} + "*"
+        fingerprints = self.keys.dupefilter + ":*"  # the monthly sets (pipelines/frontier.py)
         args = [time.time(), self.ttl, self.name, pattern, fingerprints]
         return bool(self._join(keys=[self.keys.workers], args=args))
 

@@ -46,8 +46,10 @@ class RedisKeys:
         return f"{self.prefix}:%(spider)s:requests"
 
     @property
-    def dupefilter(self) -> str:  # scrapy-redis request fingerprints, per spider (SCHEDULER_DUPEFILTER_KEY)
-        return f"{self.prefix}:%(spider)s:dupefilter"
+    def dupefilter(self) -> str:  # scrapy-redis request fingerprints (SCHEDULER_DUPEFILTER_KEY)
+        # One set for every spider, not one each: an article listed by the feed and the sitemap is
+        # fetched once in the fleet, as the single-process crawl fetches it once.
+        return f"{self.prefix}:dupefilter"
 
 
 def connect(url: str, retry_seconds: float = RETRY_SECONDS) -> Any:

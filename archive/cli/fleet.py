@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import shlex
 import sys
+from contextlib import contextmanager
 
 import click
+
+from archive.errors import ArchiveError
 
 
 def redis_or_exit(url: str):
@@ -17,6 +20,19 @@ def redis_or_exit(url: str):
     except RedisUnreachable as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)
+
+
+@contextmanager
+def redis_lost(url: str):
+    """A connection lost for longer than the client's retries: one line, what is committed stays."""
+    import redis
+
+    try:
+        yield
+    except redis.RedisError as exc:
+        raise ArchiveError(
+            f"{url}: Redis lost ({exc}); everything committed is kept, unacknowledged entries come again"
+        ) from None
 
 
 @click.command()
@@ -51,7 +67,8 @@ def commit(ctx, redis_url, idle_exit, batch_size):
 
     client = redis_or_exit(redis_url)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
-    with StopSignals("stopping after the batch being written") as stops, Archive(ctx.obj["db"]) as archive:
+    stops = StopSignals("stopping after the batch being written")
+    with stops, Archive(ctx.obj["db"]) as archive, redis_lost(redis_url):
         summary = Committer(archive, client, batch_size=batch_size, command=command).run(idle_exit, stops.requested)
     for entry_id, reason in summary.poison:
         click.echo(f"moved aside: stream entry {entry_id}: {reason}", err=True)
@@ -95,7 +112,7 @@ def run_fleet(ctx, worker_args: list[str], redis_url: str, workers: int, idle_ex
     redis_or_exit(redis_url).close()
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     fleet = LocalFleet(ctx.obj["db"], redis_url, worker_args, workers, idle_exit, command=command)
-    with StopSignals("stopping the workers; committing what they sent") as stops:
+    with StopSignals("stopping the workers; committing what they sent") as stops, redis_lost(redis_url):
         result = fleet.run(stops.requested)
     for entry_id, reason in result.commit.poison:
         click.echo(f"moved aside: stream entry {entry_id}: {reason}", err=True)

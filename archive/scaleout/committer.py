@@ -31,6 +31,7 @@ LOGGER = logging.getLogger(__name__)
 CONSUMER = "committer"  # one committer at a time: a restart under the same name gets its own pending entries
 CLAIM_IDLE_MS = 60_000  # entries pending this long at another consumer are taken over
 BLOCK_MS = 500  # how long one read waits for new entries
+FLUSH_SECONDS = 2.0  # longest time a new entry waits for its batch to fill while entries keep coming
 
 
 @dataclass
@@ -74,6 +75,9 @@ class Committer:
         self.claim_idle_ms = claim_idle_ms
         self.seen = SeenSet(client, keys, keep_months)
         self.summary = CommitSummary()
+        self._held: list[str] = []  # entry ids handed to the writer, not yet committed
+        self._held_urls: list[str] = []  # their URLs, for the seen-set after the commit
+        self._written: list[str] = []  # ... of which these are recorded in stream_entries
 
     def run(
         self,
@@ -91,18 +95,28 @@ class Committer:
         outcome = "failed"
         try:
             own_pending = True  # first the entries this consumer read before a crash, then others', then new
-            idle_since = time.monotonic()
+            idle_since = held_since = time.monotonic()
             while stop is None or not stop.is_set():
                 finished = done is not None and done()  # asked before the read: what follows is all there is
-                entries = self._read(own_pending)
+                entries, new = self._read(own_pending)
                 if own_pending and not entries:
                     own_pending = False
                     continue
+                now = time.monotonic()
                 if entries:
-                    self._commit(entries, writer, view)
-                    idle_since = time.monotonic()
-                elif finished or (idle_exit is not None and time.monotonic() - idle_since >= idle_exit):
+                    held_since = held_since if self._held else now
+                    self._take(entries, writer, view)
+                    idle_since = now
+                # New entries wait for a fuller batch while more keep coming: one transaction per
+                # read of a few entries would spend the committer's time on dedup placement.
+                if self._held and (
+                    not new or not entries or len(self._held) >= self.batch_size or now - held_since >= FLUSH_SECONDS
+                ):
+                    self._commit(writer)
+                if not entries and (finished or (idle_exit is not None and now - idle_since >= idle_exit)):
                     break
+            if self._held:  # stopped: what was read is committed
+                self._commit(writer)
             outcome = "stopped" if stop is not None and stop.is_set() else "finished"
         finally:
             view.close()
@@ -128,24 +142,27 @@ class Committer:
         self.seen.add(urls)
         LOGGER.info("seen-set: %s archived URLs published", len(urls))
 
-    def _read(self, own_pending: bool) -> list[tuple[bytes, dict | None]]:
+    def _read(self, own_pending: bool) -> tuple[list[tuple[bytes, dict | None]], bool]:
+        """Entries to commit, and whether they are new (else delivered before: committed at once,
+        since reading them again would return them again)."""
         stream, group = self.keys.stream, self.keys.group
         if own_pending:
             reply = self.client.xreadgroup(group, self.consumer, {stream: "0"}, count=self.batch_size)
-            return reply[0][1] if reply else []
+            return (reply[0][1] if reply else []), False
         claimed = self.client.xautoclaim(
             stream, group, self.consumer, self.claim_idle_ms, start_id="0-0", count=self.batch_size
         )
         if claimed and claimed[1]:
-            return claimed[1]
+            return claimed[1], False
         reply = self.client.xreadgroup(group, self.consumer, {stream: ">"}, count=self.batch_size, block=BLOCK_MS)
-        return reply[0][1] if reply else []
+        return (reply[0][1] if reply else []), True
 
-    def _commit(self, entries: list[tuple[bytes, dict | None]], writer: ArchiveWriter, view: Archive) -> None:
+    def _take(self, entries: list[tuple[bytes, dict | None]], writer: ArchiveWriter, view: Archive) -> None:
+        """Hand the entries to the writer (not yet committed)."""
         ids = [entry_id.decode() for entry_id, _ in entries]
         earlier = view.stream_entries.committed(self.keys.stream, ids)
-        written: list[str] = []
-        urls: list[str | None] = []
+        self._held += ids
+        written, urls = self._written, self._held_urls
         for entry_id, (_, fields) in zip(ids, entries):
             self.summary.entries += 1
             if entry_id in earlier:
@@ -165,13 +182,21 @@ class Committer:
                 continue
             raw, article = item
             writer.add(raw, article)
-            urls += [article.url, raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url")]
+            for url in (article.url, raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url")):
+                if isinstance(url, str) and url:
+                    urls.append(url)
+
+    def _commit(self, writer: ArchiveWriter) -> None:
+        """Commit what was handed to the writer, with the entry ids; then the seen-set and the
+        acknowledgements (a crash before them: the entries come again, and are known)."""
+        ids, urls, written = self._held, self._held_urls, self._written
+        self._held, self._held_urls, self._written = [], [], []
         writer.record_entries(self.keys.stream, written)
         try:
             writer.flush()
         except Exception as exc:
-            raise ArchiveError(f"archive write failed, {len(written)} entries left in the stream: {exc}") from exc
-        self.seen.add(url for url in urls if isinstance(url, str))
+            raise ArchiveError(f"archive write failed, {len(ids)} entries left in the stream: {exc}") from exc
+        self.seen.add(urls)
         self._acknowledge(ids)
 
     def _acknowledge(self, ids: list[str]) -> None:

@@ -59,7 +59,8 @@ def commit(ctx, redis_url, idle_exit, batch_size):
 
     \b
     Example:
-        newsarchive --db archive.duckdb commit --redis redis://127.0.0.1:6379/0 --idle-exit 30
+        newsarchive commit --redis redis://127.0.0.1:6379/0 --idle-exit 30
+        newsarchive --db /data/archive.duckdb commit --redis redis://10.0.0.5:6379/0
     """
     from archive.cli.stops import StopSignals
     from archive.scaleout.committer import Committer

@@ -12,7 +12,10 @@ One run:
      committer's last commit included), the ratios per round and their medians, and the
      Redis memory per URL of the seen-set and of the request fingerprints after the crawl.
 
-    .venv/bin/python bench/fleet.py [--pages 600] [--rounds 3] [--idle-exit 1]
+    .venv/bin/python bench/fleet.py [--pages 600] [--rounds 3] [--idle-exit 1] [--latency S] [--only NAME ...]
+
+With ``--latency S`` every response takes S seconds more: a crawl of a far-away site, limited by
+the requests in flight per site (per worker), not by the CPU.
 """
 
 from __future__ import annotations
@@ -27,10 +30,12 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import redis
-from crawl import archived_in, free_port, generate, serve
+from crawl import QuietHandler, archived_in, free_port, generate, serve
 from product import newsarchive, remove_db
 
 
@@ -48,6 +53,10 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=600)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--idle-exit", default="1", help="the workers' --idle-exit (part of each fleet run's time)")
+    parser.add_argument(
+        "--latency", type=float, default=0.0, help="seconds the site takes per response (a far-away site)"
+    )
+    parser.add_argument("--only", nargs="*", help="run only these configurations (single fleet-1 fleet-2 ...)")
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="bench-fleet-"))
     port, redis_port = free_port(), free_port()
@@ -55,7 +64,10 @@ def main() -> int:
     files = generate(root / "site", args.pages, base)
     sizes = [f.stat().st_size for f in files]
     print(f"{len(files)} pages, {sum(sizes) / len(sizes) / 1024:.0f} KB on average; {os.cpu_count()} CPUs")
-    server = multiprocessing.get_context("spawn").Process(target=serve, args=(str(root / "site"), port), daemon=True)
+    target, serve_args = (
+        (serve, (str(root / "site"), port)) if not args.latency else (slow, (str(root / "site"), port, args.latency))
+    )
+    server = multiprocessing.get_context("spawn").Process(target=target, args=serve_args, daemon=True)
     server.start()
     redis_server = subprocess.Popen(
         [redis_binary(), "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", str(root)],
@@ -82,6 +94,7 @@ def main() -> int:
             "fleet-1x1": [*fleet, "--workers", "1", *one],
             "fleet-2x1": [*fleet, "--workers", "2", *one],
         }
+        configs = {name: command for name, command in configs.items() if not args.only or name in args.only}
         rates: dict[str, list[float]] = {name: [] for name in configs}
         memory = ""
         for round_ in range(args.rounds):
@@ -99,6 +112,8 @@ def main() -> int:
                     memory = seen_memory(client)
         pairs = [("fleet-2", "fleet-1"), ("fleet-2x1", "fleet-1x1"), ("fleet-1", "single"), ("fleet-2", "single")]
         for a, b in pairs + [("fleet-2x1", "single")]:
+            if a not in rates or b not in rates:
+                continue
             ratios = [x / y for x, y in zip(rates[a], rates[b])]
             print(
                 f"{a} / {b}: median {statistics.median(ratios):.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)})"
@@ -113,6 +128,20 @@ def main() -> int:
         server.join()
         shutil.rmtree(root, ignore_errors=True)
     return 0
+
+
+class SlowHandler(QuietHandler):
+    latency = 0.0
+
+    def do_GET(self):
+        time.sleep(self.latency)
+        super().do_GET()
+
+
+def slow(root: str, port: int, latency: float) -> None:
+    """The site with ``latency`` seconds per response: fetching, not the CPU, is what limits a crawl."""
+    SlowHandler.latency = latency
+    ThreadingHTTPServer(("127.0.0.1", port), partial(SlowHandler, directory=root)).serve_forever()
 
 
 def seen_memory(client: redis.Redis) -> str:

@@ -16,6 +16,7 @@ from archive.ingest.writer import WriteStats
 from archive.models import Article, Poll, RawDocument, Rejection
 from archive.scaleout import RedisKeys, connect
 from archive.scaleout.entries import encode_article, encode_rejection
+from archive.scaleout.keys import RETRY_SECONDS
 from archive.scaleout.seen import SeenSet
 
 LOGGER = logging.getLogger(__name__)
@@ -45,7 +46,8 @@ class RedisStreamSink:
     @classmethod
     def from_settings(cls, settings) -> RedisStreamSink:
         url = settings.get("NEWSARCHIVE_REDIS_URL")
-        return cls(connect(url), RedisKeys(settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive"), url)
+        client = connect(url, settings.getfloat("NEWSARCHIVE_REDIS_RETRY_SECONDS", RETRY_SECONDS))
+        return cls(client, RedisKeys(settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive"), url)
 
     def add(self, raw: RawDocument, article: Article) -> None:
         if self._send(encode_article(raw, article)):
@@ -87,7 +89,8 @@ class RedisSeenUrls:
     def from_crawler(cls, crawler) -> RedisSeenUrls:
         settings = crawler.settings
         keys = RedisKeys(settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive")
-        return cls(SeenSet(connect(settings.get("NEWSARCHIVE_REDIS_URL")), keys))
+        retry = settings.getfloat("NEWSARCHIVE_REDIS_RETRY_SECONDS", RETRY_SECONDS)
+        return cls(SeenSet(connect(settings.get("NEWSARCHIVE_REDIS_URL"), retry), keys))
 
     def seen(self, urls: Iterable[str]) -> set[str]:
         return self.seen_set.seen(urls)

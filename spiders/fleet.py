@@ -9,16 +9,18 @@ work (requests that other workers put into the frontier) until it is stopped.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import warnings
 
 from scrapy import signals
-from scrapy.exceptions import DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
+from scrapy.exceptions import CloseSpider, DontCloseSpider, NotConfigured, ScrapyDeprecationWarning
 from twisted.internet import task
 
 from archive.scaleout import RedisKeys, connect
 from archive.scaleout.frontier import HEARTBEAT_TTL, Frontier
+from archive.scaleout.keys import RETRY_SECONDS
 from pipelines import shared
 
 LOGGER = logging.getLogger(__name__)
@@ -27,11 +29,15 @@ IDLE_POLL_SECONDS = 0.5  # how often an idle worker looks at the frontier again 
 
 
 class FleetWorker:
-    def __init__(self, crawler, url: str, prefix: str, idle_exit: float | None, ttl: float):
+    def __init__(
+        self, crawler, url: str, prefix: str, idle_exit: float | None, ttl: float, retry_seconds: float = RETRY_SECONDS
+    ):
         self.crawler = crawler
+        self.url = url
         self.idle_exit = idle_exit
         self._key = ("fleet-membership", url, prefix)
-        self.frontier: Frontier = shared.acquire(self._key, lambda: _join(url, prefix, ttl))
+        self.frontier: Frontier = shared.acquire(self._key, lambda: _join(url, prefix, ttl, retry_seconds))
+        self._lost = False
         self._idle_since: float | None = None
         self._beat = task.LoopingCall(self._heartbeat)
         self._beat.start(max(ttl / 5, 0.2), now=False)
@@ -51,6 +57,7 @@ class FleetWorker:
             settings.get("NEWSARCHIVE_REDIS_PREFIX") or "newsarchive",
             float(idle) if idle not in (None, "") else None,
             settings.getfloat("NEWSARCHIVE_WORKER_TTL", HEARTBEAT_TTL),
+            settings.getfloat("NEWSARCHIVE_REDIS_RETRY_SECONDS", RETRY_SECONDS),
         )
         crawler.signals.connect(extension.spider_idle, signal=signals.spider_idle)
         crawler.signals.connect(extension.busy, signal=signals.request_scheduled)
@@ -61,13 +68,26 @@ class FleetWorker:
     def _heartbeat(self) -> None:
         try:
             self.frontier.beat()
-        except Exception as exc:  # Redis lost: the client retried; the sink and scheduler report it
-            LOGGER.warning("fleet heartbeat failed: %s", exc)
+        except Exception as exc:  # Redis gone for longer than the client's retries with backoff
+            if self._lost:
+                return
+            self._lost = True
+            LOGGER.error(
+                "Redis lost (%s): %s; stopping the worker (what it did not send is fetched by a re-run)", self.url, exc
+            )
+            self._closing = asyncio.ensure_future(self.crawler.engine.close_spider_async(reason="redis_lost"))
 
     def busy(self, *args, **kwargs) -> None:
         self._idle_since = None
 
     def spider_idle(self, spider) -> None:
+        lost = getattr(self.crawler.engine._slot.scheduler if self.crawler.engine._slot else None, "lost", None)
+        if lost is not None and not self._lost:
+            self._lost = True
+            LOGGER.error("Redis lost (%s): %s; stopping the worker (a re-run fetches what was lost)", self.url, lost)
+        if self._lost:
+            self.crawler.stats.set_value("finish_reason", "redis_lost")
+            raise CloseSpider("redis_lost")
         now = time.monotonic()
         if self._idle_since is None:
             self._idle_since = now
@@ -84,11 +104,12 @@ class FleetWorker:
     def spider_closed(self, spider) -> None:
         if self._beat.running:
             self._beat.stop()
-        shared.release(self._key, lambda frontier: frontier.leave())
+        if not self._lost:  # its heartbeat ages out instead
+            shared.release(self._key, lambda frontier: frontier.leave())
 
 
-def _join(url: str, prefix: str, ttl: float) -> Frontier:
-    frontier = Frontier(connect(url), RedisKeys(prefix), ttl)
+def _join(url: str, prefix: str, ttl: float, retry_seconds: float) -> Frontier:
+    frontier = Frontier(connect(url, retry_seconds), RedisKeys(prefix), ttl)
     if frontier.join():
         LOGGER.info("a new crawl on %s: the last crawl's request fingerprints were dropped", url)
     return frontier

@@ -49,6 +49,7 @@ NEWSARCHIVE_REDIS_URL = None  # crawl worker of a Redis fleet (newsarchive crawl
 NEWSARCHIVE_REDIS_PREFIX = "newsarchive"  # prefix of the fleet's Redis keys
 NEWSARCHIVE_IDLE_EXIT = None  # seconds with an empty shared frontier after which a worker exits (None: never)
 NEWSARCHIVE_WORKER_TTL = 15.0  # seconds without a heartbeat after which a worker counts as dead
+NEWSARCHIVE_REDIS_RETRY_SECONDS = 30.0  # a lost Redis is retried with backoff this long, then the worker stops
 NEWSARCHIVE_SITE_DEPTH = 2  # default link depth of the site spider
 
 ITEM_PIPELINES = {

@@ -36,8 +36,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def redis_server(folder: Path):
-    """Yield the URL of a fresh Redis server; stop it afterwards."""
+def redis_server(folder: Path, lost: list | None = None):
+    """Yield the URL of a fresh Redis server; stop it afterwards. ``lost`` gets a function
+    that stops it early (Redis lost mid-run)."""
     folder.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = subprocess.Popen(
@@ -59,6 +60,8 @@ def redis_server(folder: Path):
                         f"redis-server did not start: {(folder / 'redis.log').read_text()[-500:]}"
                     ) from None
                 time.sleep(0.05)
+        if lost is not None:
+            lost.append(lambda: (process.kill(), process.wait(10)))
         yield url
     finally:
         client.close()

@@ -2,7 +2,7 @@
 
 The components are named, never imported (archive/ knows nothing of them): scrapy-redis's
 scheduler and its request queue (a sorted set per spider, by request priority), request
-fingerprints in monthly sets (``pipelines.frontier``), the stream sink and seen-set
+fingerprints in monthly sets (both ``pipelines.frontier``), the stream sink and seen-set
 (``pipelines.stream``), the fleet membership extension (``spiders.fleet``).
 """
 
@@ -15,7 +15,7 @@ from archive.scaleout.keys import RedisKeys
 
 def worker_settings(url: str, idle_exit: float | None = None, keys: RedisKeys = RedisKeys()) -> dict[str, Any]:
     return {
-        "SCHEDULER": "scrapy_redis.scheduler.Scheduler",
+        "SCHEDULER": "pipelines.frontier.FleetScheduler",  # scrapy-redis's, stopping cleanly when Redis is lost
         "SCHEDULER_PERSIST": True,  # the frontier outlives each worker: it is the fleet's
         "SCHEDULER_QUEUE_KEY": keys.requests,
         "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,

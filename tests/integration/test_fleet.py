@@ -221,3 +221,24 @@ def test_redis_unreachable_is_one_line_naming_the_url_and_status_2(tmp_path):
         assert result.stderr.strip().splitlines() == [
             f"Error: {url}: cannot reach Redis (Error 111 connecting to 127.0.0.1:{url.split(':')[2].split('/')[0]}. Connection refused.)"
         ]
+
+
+def test_redis_lost_mid_run_stops_the_worker_with_a_clear_message(site, tmp_path):
+    lost: list = []
+    with redis_server(tmp_path / "redis", lost) as url:
+        args = [
+            "--sitemap",
+            site.base + "/sitemap.xml",
+            "--redis",
+            url,
+            *FAST,
+            "-s",
+            "NEWSARCHIVE_REDIS_RETRY_SECONDS=1",
+        ]
+        process = newsarchive("crawl", *args, cwd=tmp_path)
+        wait_until(lambda: last_entry(url) is not None)
+        lost[0]()
+        out, err = process.communicate(timeout=90)
+    assert process.returncode == 1, out + err[-3000:]
+    assert f"Redis lost ({url})" in err and "redis_lost" in err.strip().splitlines()[-1]
+    assert "Traceback" not in err

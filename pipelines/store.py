@@ -152,7 +152,8 @@ class ArchivePipeline:
         engine = getattr(self.crawler, "engine", None)
         if engine is None:
             return
+        reason = getattr(self.sink, "stop_reason", "archive_error")  # a fleet worker's sink: redis_lost
         if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
         else:
-            engine.close_spider(self.crawler.spider, "archive_error")
+            engine.close_spider(self.crawler.spider, reason)

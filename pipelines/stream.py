@@ -27,6 +27,7 @@ class RedisStreamSink:
     (``read``; nothing is archived here: the committer counts that)."""
 
     run_id: int | None = None  # the committer's run records what the fleet archived
+    stop_reason = "redis_lost"  # the crawl's finish reason when sending failed
 
     def __init__(self, client, keys: RedisKeys = RedisKeys(), url: str = ""):
         self.client = client

@@ -19,6 +19,8 @@ import pytest
 import redis
 from fleet_site import serve_fleet_site
 from redis_server import free_port, redis_server
+from test_crawl_cli import FAST as CRAWL_FAST
+from test_crawl_cli import query
 
 from archive.models import Article, RawDocument
 from archive.scaleout import RedisKeys, connect
@@ -27,12 +29,7 @@ from archive.scaleout.entries import encode_article
 from archive.store import Archive
 
 FAST = [
-    "-s",
-    'DOWNLOAD_SLOTS={"127.0.0.1": {"delay": 0, "concurrency": 8}}',
-    "-s",
-    "DOWNLOAD_DELAY=0",
-    "-s",
-    "AUTOTHROTTLE_START_DELAY=0",
+    *CRAWL_FAST,
     "-s",
     "NEWSARCHIVE_WORKER_TTL=2",
     "-s",
@@ -107,14 +104,6 @@ def groups(db: Path) -> tuple[list[str], set[frozenset[str]]]:
     for url, cluster in rows:
         by_group.setdefault(cluster, set()).add(url)
     return [url for url, _ in rows], {frozenset(urls) for urls in by_group.values()}
-
-
-def query(db: Path, sql: str) -> list[tuple]:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

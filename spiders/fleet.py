@@ -48,8 +48,9 @@ class FleetWorker:
         url = settings.get("NEWSARCHIVE_REDIS_URL")
         if not url:
             raise NotConfigured
-        # scrapy-redis 0.9 passes spider= to the stats (deprecated in Scrapy 2.14): one warning a crawl, not ours to fix
+        # scrapy-redis 0.9 passes spider= to the stats and calls spider.log (deprecated in Scrapy 2.14): not ours to fix
         warnings.filterwarnings("ignore", "Passing a 'spider' argument", ScrapyDeprecationWarning)
+        warnings.filterwarnings("ignore", r"Spider\.log\(\) is deprecated", ScrapyDeprecationWarning)
         idle = settings.get("NEWSARCHIVE_IDLE_EXIT")
         extension = cls(
             crawler,

@@ -56,7 +56,11 @@ class LocalFleet:
         archive = Archive(self.db)  # before the workers start: a held archive is one line, nothing fetched
         command = [sys.executable, "-m", "archive.cli", "crawl", *self.worker_args]
         command += ["--redis", self.url, "--idle-exit", f"{self.idle_exit:g}"]
-        processes = [subprocess.Popen(command, stdout=subprocess.DEVNULL) for _ in range(self.workers)]
+        # Sessions of their own: a Ctrl-C at the terminal reaches this process only, which passes
+        # one SIGTERM on (a second signal would make a worker quit without sending what it has).
+        processes = [
+            subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True) for _ in range(self.workers)
+        ]
         forwarded = threading.Event()
 
         def workers_done() -> bool:

@@ -39,6 +39,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/extraction.py
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/crawl.py
+	$(BIN)/python bench/revisit.py
 	$(BIN)/python bench/dedup_scale.py
 	$(BIN)/python bench/dedup_eval.py
 	$(BIN)/python bench/bad_input.py

@@ -78,6 +78,15 @@ PUBLIC_FIELDS = (
 )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class GoneArticle:
+    """A revisit found an archived article's page gone (HTTP 404 or 410)."""
+
+    url: str  # as requested: the article's URL or an alias of it
+    status: int
+    fetched_at: datetime
+
+
 @dataclass
 class Rejection:
     """An input that could not be archived, with a one-line reason."""

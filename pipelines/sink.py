@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import Protocol
 
 from archive.ingest.writer import ArchiveWriter, WriteStats
-from archive.models import Article, Poll, RawDocument, Rejection
+from archive.models import Article, GoneArticle, Poll, RawDocument, Rejection
 from archive.store import Archive
 from pipelines import shared
 
@@ -37,6 +37,12 @@ class ArchiveSink(Protocol):
     def open(cls, db: str, batch_size: int, flush_seconds: float, command: str) -> ArchiveSink: ...
 
     def add(self, raw: RawDocument, article: Article) -> None: ...
+
+    def revise(self, raw: RawDocument, article: Article) -> None:
+        """A page fetched again by a revisit: a new version if its archived article changed."""
+
+    def remove(self, gone: GoneArticle) -> None:
+        """A revisited page is gone: its archived article is marked removed."""
 
     def reject(self, rejection: Rejection) -> None: ...
 
@@ -87,6 +93,12 @@ class ThreadedArchiveSink:
 
     def add(self, raw: RawDocument, article: Article) -> None:
         self.writer.add(raw, article)
+
+    def revise(self, raw: RawDocument, article: Article) -> None:
+        self.writer.revise(raw, article)
+
+    def remove(self, gone: GoneArticle) -> None:
+        self.writer.remove(gone)
 
     def reject(self, rejection: Rejection) -> None:
         self.writer.reject(rejection)

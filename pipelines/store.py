@@ -11,7 +11,7 @@ import logging
 import os
 
 from archive.ingest.writer import WriteStats
-from archive.models import Poll
+from archive.models import GoneArticle, Poll
 from archive.store import default_path
 from pipelines import shared
 from pipelines.extract import CrawledPage
@@ -37,7 +37,9 @@ class ArchivePipeline:
         crawler=None,
         command: str = "crawl",
         sink_class: type[ArchiveSink] = ThreadedArchiveSink,
+        revisit: bool = False,
     ):
+        self.revisit = revisit
         self.db = str(db or default_path())
         self.sink_class = sink_class
         self.batch_size = batch_size
@@ -64,6 +66,7 @@ class ArchivePipeline:
             crawler=crawler,
             command=settings.get("NEWSARCHIVE_RUN_COMMAND") or f"crawl {crawler.spidercls.name} (pid {os.getpid()})",
             sink_class=load_object(settings.get("NEWSARCHIVE_SINK") or ThreadedArchiveSink),
+            revisit=settings.getbool("NEWSARCHIVE_REVISIT"),
         )
         pipeline.settings = settings  # for a sink made from settings (pipelines/stream.py)
         crawler.signals.connect(pipeline.record_poll, signal=POLL_FINISHED)
@@ -86,19 +89,25 @@ class ArchivePipeline:
         return self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
 
     def process_item(self, item, spider=None):
-        if not isinstance(item, CrawledPage):
+        if not isinstance(item, (CrawledPage, GoneArticle)):
             return item
         if self.sink is None:
             self.open_spider()
         if self.sink.error is not None:
             self._stop_crawl()
+        if isinstance(item, GoneArticle):  # a revisit found an archived article's page gone
+            self.sink.remove(item)
+            return {"url": item.url, "gone": item.status}
         if item.rejection is not None:
             self.sink.reject(item.rejection)
             if self.stats is not None:
                 count_drop(self.stats, drop_reason(item.rejection.reason))
             return {"url": item.raw.url, "rejected": item.rejection.reason}
         article = item.article
-        self.sink.add(item.raw, article)
+        if self.revisit:  # archived articles get a new version when they changed
+            self.sink.revise(item.raw, article)
+        else:
+            self.sink.add(item.raw, article)
         if self.stats is not None:
             self.stats.inc_value("newsarchive/articles_extracted")
         return {
@@ -140,6 +149,8 @@ class ArchivePipeline:
             if self.stats is not None:
                 self.stats.set_value("newsarchive/archived", final.archived)
                 self.stats.set_value("newsarchive/duplicates", final.duplicates)
+                for name in ("versions", "unchanged", "removed"):
+                    self.stats.set_value(f"newsarchive/revisit/{name}", getattr(final, name))
         if sink.error is not None:
             LOGGER.error("the archive writer failed: %s", sink.error)
         return final

@@ -14,7 +14,7 @@ from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from archive.models import RawDocument
+from archive.models import GoneArticle, RawDocument
 from archive.urls import host_of
 from archive.watchlist.discovery import list_date
 from pipelines.stats import count_drop
@@ -23,6 +23,7 @@ from pipelines.urls import clean_url, is_web_url
 LOGGER = logging.getLogger(__name__)
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+REVISIT_STATUSES = (304, 404, 410)  # answers to a revisit: not modified, or gone
 _CHARSET = re.compile(r"charset\s*=\s*[\"']?([\w.:-]+)", re.I)
 
 
@@ -105,6 +106,11 @@ class ArticleSpider(scrapy.Spider):
             request_url=first_url,
             status=response.status,
         )
+        # Validators for a later revisit's conditional request (spiders/revisit.py).
+        for key, header in (("etag", b"ETag"), ("last_modified", b"Last-Modified")):
+            value = response.headers.get(header)
+            if value:
+                hints[key] = value.decode("latin-1")
         url = clean_url(response.url)
         return RawDocument(
             url=url,
@@ -116,11 +122,23 @@ class ArticleSpider(scrapy.Spider):
             hints=hints,
         )
 
-    def on_error(self, failure) -> None:
-        """Count a failed request by reason (robots.txt and known URLs are counted where decided)."""
+    def on_error(self, failure) -> list[GoneArticle] | None:
+        """Count a failed request by reason (robots.txt and known URLs are counted where decided).
+
+        On a revisit (``meta["revisit"]``, spiders/revisit.py) a 304 means the archived article is
+        unchanged, and a 404 or 410 that it is gone: the item returned marks it removed."""
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            return
-        self.count_drop(failure_reason(failure), failure.request.url)
+            return None
+        request = failure.request
+        revisit = request.meta.get("revisit")
+        if revisit and failure.check(HttpError) and failure.value.response.status in REVISIT_STATUSES:
+            status = failure.value.response.status
+            self.crawler.stats.inc_value(f"newsarchive/revisit/{status}")
+            if status == 304:
+                return None
+            return [GoneArticle(revisit, status, datetime.now(timezone.utc))]
+        self.count_drop(failure_reason(failure), request.url)
+        return None
 
 
 def failure_reason(failure) -> str:

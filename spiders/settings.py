@@ -42,6 +42,9 @@ NEWSARCHIVE_BATCH_SIZE = 200  # articles per archive transaction
 NEWSARCHIVE_FLUSH_SECONDS = 5.0  # longest time an extracted article waits before it is written
 NEWSARCHIVE_SKIP_KNOWN = True  # do not fetch article URLs that are already archived
 NEWSARCHIVE_SEEN_URLS = "pipelines.seen.ArchiveSeenUrls"  # class answering "already archived?" (swappable)
+NEWSARCHIVE_REVISIT = False  # fetch archived articles again, conditionally, and keep their versions (--revisit)
+NEWSARCHIVE_REVISIT_WITHIN_DAYS = 0.0  # revisit only articles first archived this recently (0: all)
+NEWSARCHIVE_REVISIT_TARGETS = "pipelines.revisit.ArchiveRevisitTargets"  # archived URLs and validators (swappable)
 NEWSARCHIVE_SINK = "pipelines.sink.ThreadedArchiveSink"  # class the pipeline writes through (swappable)
 NEWSARCHIVE_WARC_DIR = None  # folder for WARC copies of fetched responses (None: no WARC)
 NEWSARCHIVE_HEARTBEAT = 0.05  # seconds between reactor heartbeats that measure stalls (0: off)
@@ -58,6 +61,7 @@ ITEM_PIPELINES = {
 }
 DOWNLOADER_MIDDLEWARES = {
     "spiders.skip_known.SkipKnownUrlsMiddleware": 60,  # before robots.txt and the download
+    "spiders.revisit.RevisitMiddleware": 61,  # in its place on a revisit crawl: conditional requests
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "spiders.retry.BackoffRetryMiddleware": 550,  # replaces Scrapy's immediate retries
     "spiders.warc.WarcExportMiddleware": 585,  # sees decoded bodies, before redirects are followed

@@ -35,10 +35,14 @@ class SkipKnownUrlsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        if not crawler.settings.getbool("NEWSARCHIVE_SKIP_KNOWN", True):
-            raise NotConfigured
-        store_class = load_object(crawler.settings.get("NEWSARCHIVE_SEEN_URLS"))
-        middleware = cls(store_class.from_crawler(crawler), crawler.stats)
+        settings = crawler.settings
+        if not settings.getbool("NEWSARCHIVE_SKIP_KNOWN", True) or settings.getbool("NEWSARCHIVE_REVISIT"):
+            raise NotConfigured  # a revisit crawl fetches archived articles again (spiders/revisit.py)
+        return cls.connected(crawler, load_object(settings.get("NEWSARCHIVE_SEEN_URLS")).from_crawler(crawler))
+
+    @classmethod
+    def connected(cls, crawler, store, **kwargs):
+        middleware = cls(store, crawler.stats, **kwargs)
         crawler.signals.connect(middleware.close, signal=signals.spider_closed)
         return middleware
 
@@ -53,10 +57,19 @@ class SkipKnownUrlsMiddleware:
         # Claimed before the archive is asked: while this request waits for the answer, another
         # crawler of the process may reach the same URL, and must find it taken.
         self.requested.add(url)
-        if await asyncio.wrap_future(self._executor.submit(self.store.seen, {request.url, url})):
-            self._skip(request)
+        known = await asyncio.wrap_future(self._executor.submit(self.lookup, {request.url, url}))
+        if known:
+            self.on_known(request, known)
         request.meta[_CLAIMED] = url
         return None
+
+    def lookup(self, urls: set[str]):
+        """Which of a request's URLs (as given, cleaned) are archived; runs in the store's thread."""
+        return self.store.seen(urls)
+
+    def on_known(self, request, known) -> None:
+        """An archived article's URL: not fetched again."""
+        self._skip(request)
 
     def _skip(self, request) -> None:
         if self.stats is not None:

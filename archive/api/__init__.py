@@ -14,5 +14,7 @@ from __future__ import annotations
 
 from archive.api.newsarchive import NewsArchive, Stats, open
 from archive.store.catalog import Group, Page, SourceSummary
+from archive.store.syndication import SyndicationPair
+from archive.store.versions import Version
 
-__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "open"]
+__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "SyndicationPair", "Version", "open"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +14,8 @@ from archive.models import Article, RawDocument
 from archive.store import Archive
 from archive.store.catalog import ArticleFilter, Group, Page, SourceSummary
 from archive.store.reports import DedupStatus, Totals
+from archive.store.syndication import SyndicationPair
+from archive.store.versions import Version
 from archive.watchlist.health import HealthThresholds, SourceHealth, assess
 
 if TYPE_CHECKING:
@@ -35,6 +37,8 @@ class Stats:
     duplicates_by_kind: list[tuple[str, int]]
     per_source: list[tuple[str, int, int]]  # (source, articles, duplicates), largest first
     per_day: list[tuple[str, int, int]]  # (publication day or 'unknown', articles, duplicates), newest first
+    syndication: list[SyndicationPair] = field(default_factory=list)  # who republishes whom, most copies first
+    changes: list[tuple[str, int]] = field(default_factory=list)  # versions found by revisits, by change kind
 
 
 def open(path: str | os.PathLike[str] | None = None, write: bool = False) -> NewsArchive:
@@ -135,6 +139,12 @@ class NewsArchive:
             id_or_url = int(id_or_url)
         return self._store.catalog.article(id_or_url)
 
+    def history(self, id_or_url: int | str) -> list[Version]:
+        """Every version of an article (by id or URL), oldest first: version 1 is the first
+        capture, later ones come from revisit crawls; each has its change kind, word diff and text."""
+        article = self.article(id_or_url)
+        return self._store.versions.of_article(int(article.id or 0))
+
     def raw(self, article_id: int) -> RawDocument:
         """The article's page or file as read or fetched (``body`` holds the bytes)."""
         return self._store.catalog.raw(article_id)
@@ -211,7 +221,19 @@ class NewsArchive:
 
     def stats(self) -> Stats:
         reports = self._store.reports
-        return Stats(reports.totals(), reports.duplicates_by_kind(), reports.per_source(), reports.per_day())
+        return Stats(
+            reports.totals(),
+            reports.duplicates_by_kind(),
+            reports.per_source(),
+            reports.per_day(),
+            self._store.syndication.pairs(),
+            self._store.versions.change_counts(),
+        )
+
+    def syndication(self, limit: int = 20) -> list[SyndicationPair]:
+        """Who republishes whom: (origin source, copying source) pairs with their copies' median lag
+        and how many credit the origin; per copy, SQL on the ``syndication`` view."""
+        return self._store.syndication.pairs(limit)
 
     def dedup_status(self) -> DedupStatus:
         return self._store.reports.dedup_status()

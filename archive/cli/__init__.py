@@ -186,11 +186,12 @@ def export(ctx, out, unique):
 from archive.cli.crawl import crawl  # noqa: E402
 from archive.cli.dedup import dedup, dups  # noqa: E402
 from archive.cli.fleet import commit  # noqa: E402
+from archive.cli.history import history  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
 from archive.cli.serve import serve  # noqa: E402
 from archive.cli.sources import follow, sources  # noqa: E402
 
-for _command in (crawl, commit, dups, dedup, reextract, serve, sources, follow):
+for _command in (crawl, commit, dups, dedup, history, reextract, serve, sources, follow):
     cli.add_command(_command)
 
 

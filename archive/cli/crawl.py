@@ -100,15 +100,42 @@ def scrapy_settings(ctx, param, values) -> dict[str, str]:
     metavar="SECONDS",
     help="With --redis: exit after this long with an empty shared frontier  [default: wait for work; 5 with --workers].",
 )
+@click.option(
+    "--revisit",
+    is_flag=True,
+    help="Fetch archived articles again (conditional GET); keep a version of each that changed or is gone.",
+)
+@click.option(
+    "--revisit-within",
+    "revisit_within",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="DAYS",
+    help="With --revisit: only articles first archived in the last DAYS days.",
+)
 @click.pass_context
 def crawl(
-    ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides, warc_dir, workers, redis_url, idle_exit
+    ctx,
+    feeds,
+    sitemaps,
+    urls,
+    urls_files,
+    sites,
+    depth,
+    since,
+    overrides,
+    warc_dir,
+    workers,
+    redis_url,
+    idle_exit,
+    revisit,
+    revisit_within,
 ):
     """Crawl news sites into the archive: feeds, sitemaps, article URLs or whole sites.
 
     Each source option can be repeated; all run together in one process, politely
     (robots.txt, AutoThrottle, per-site concurrency limits, retries with backoff).
-    Article URLs already in the archive are not fetched again. SIGINT (Ctrl-C) or SIGTERM
+    Article URLs already in the archive are not fetched again, unless --revisit: then they
+    are, conditionally, and a changed article gets a new version (see `newsarchive history`). SIGINT (Ctrl-C) or SIGTERM
     stops the crawl gracefully: no new requests, what was fetched is archived and the run
     recorded; the status is then 130 or 143. A second signal quits at once.
 
@@ -118,6 +145,7 @@ def crawl(
         newsarchive crawl --sitemap https://www.theguardian.com/sitemaps/news.xml --warc warc/
         newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
+        newsarchive crawl --feed https://feeds.bbci.co.uk/news/world/rss.xml --revisit --revisit-within 3
         newsarchive crawl --site https://apnews.com/ --redis redis://10.0.0.5:6379/0 --idle-exit 60
         newsarchive crawl --sitemap https://apnews.com/ --redis redis://127.0.0.1:6379/0 --workers 2
 
@@ -126,7 +154,7 @@ def crawl(
     With --redis and --workers N it starts N workers here and commits what they send, until
     the crawl is done.
     """
-    from archive.ingest.crawl import CrawlJob
+    from archive.ingest.crawl import CrawlJob, Revisit
 
     jobs = []
     if feeds:
@@ -141,15 +169,19 @@ def crawl(
         raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
     if idle_exit is not None and not redis_url:
         raise click.UsageError("--idle-exit needs --redis")
+    if revisit_within is not None and not revisit:
+        raise click.UsageError("--revisit-within needs --revisit")
     if redis_url:
         from archive.cli.fleet import run_fleet, run_worker
 
+        if revisit:
+            raise click.UsageError("--revisit does not work with --redis yet: revisit from one process")
         if workers:
             run_fleet(ctx, _worker_args(ctx), redis_url, workers, idle_exit)
         else:
             run_worker(ctx, jobs, overrides, warc_dir, redis_url, idle_exit)
         return
-    run_spiders(ctx, jobs, overrides, warc_dir, workers)
+    run_spiders(ctx, jobs, overrides, warc_dir, workers, revisit=Revisit(revisit_within) if revisit else None)
 
 
 def _worker_args(ctx) -> list[str]:
@@ -157,7 +189,7 @@ def _worker_args(ctx) -> list[str]:
     args: list[str] = []
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
-        if param.name in ("workers", "redis_url", "idle_exit") or value in (None, (), {}):
+        if param.name in ("workers", "redis_url", "idle_exit") or value is None or value is False or value in ((), {}):
             continue
         flag = param.opts[-1]
         if param.name == "overrides":
@@ -179,8 +211,9 @@ def scrapy_logging(overrides: dict[str, str]) -> None:
         logging.root.removeHandler(handler)
 
 
-def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None) -> None:
-    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status."""
+def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, workers: int | None, revisit=None) -> None:
+    """Run crawl jobs as ``crawl`` does: signals, the rejected pages, the summary line, the exit status.
+    ``revisit``: an ``archive.ingest.crawl.Revisit``, to fetch archived articles again."""
     from archive.cli.stops import StopSignals
     from archive.ingest.crawl import run_crawl
 
@@ -189,7 +222,15 @@ def run_spiders(ctx, jobs, overrides: dict[str, str], warc_dir: str | None, work
     scrapy_logging(overrides)
     command = " ".join(shlex.quote(arg) for arg in ["newsarchive", *sys.argv[1:]])[:1000]
     with StopSignals("stopping: no new requests; archiving what was fetched") as stops:
-        summary = run_crawl(ctx.obj["db"], jobs, overrides, warc_dir, command, stop=stops.requested)
+        summary = run_crawl(
+            ctx.obj["db"],
+            jobs,
+            overrides,
+            warc_dir,
+            command,
+            stop=stops.requested,
+            revisit=revisit,
+        )
     for url, reason in summary.rejections[:REJECTIONS_SHOWN]:
         click.echo(f"rejected: {url}: {reason}", err=True)
     if len(summary.rejections) > REJECTIONS_SHOWN:

@@ -97,8 +97,18 @@ def print_stats(stats: Stats) -> None:
     by_kind = stats.duplicates_by_kind
     if by_kind:
         console.print("duplicates by kind: " + ", ".join(f"{kind} {n}" for kind, n in by_kind))
+    if stats.changes:
+        console.print("changes found by revisits: " + ", ".join(f"{kind} {n}" for kind, n in stats.changes))
     _print_rows(console, "articles per source", ("source", "articles", "duplicates"), stats.per_source)
     _print_rows(console, "articles per day (published)", ("day", "articles", "duplicates"), stats.per_day)
+    if stats.syndication:
+        rows = [
+            (p.origin_source, p.source, p.copies, "" if p.median_lag_hours is None else f"{p.median_lag_hours:.1f}",
+             f"{p.credited}/{p.copies}")
+            for p in stats.syndication
+        ]  # fmt: skip
+        header = ("origin", "republished by", "copies", "median lag (h)", "credited")
+        _print_rows(console, "syndication: who republishes whom", header, rows)
 
 
 def _print_rows(console: Console, title: str, header: tuple, rows: list) -> None:

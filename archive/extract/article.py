@@ -24,7 +24,7 @@ from trafilatura.utils import load_html
 from trafilatura.xml import xmltotxt
 
 from archive.errors import ExtractionError
-from archive.extract import plaintext
+from archive.extract import oldmarkup, plaintext
 from archive.extract.boilerplate import Block, clean_blocks, kept_text, normalise_link_text, words
 from archive.extract.chunks import recover_chunks, recover_embeds
 from archive.extract.language import choose
@@ -173,6 +173,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     tree = load_html(bounded(text))
     if tree is None:
         raise ExtractionError("not an HTML document")
+    tree = oldmarkup.normalise(tree)
     link_texts = LinkTexts(tree)
     url = None if raw.url.startswith("file:") else raw.url
     # Precision mode without trafilatura's readability/jusText comparison: as good on news pages

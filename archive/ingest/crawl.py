@@ -30,6 +30,19 @@ class CrawlJob:
     arguments: dict[str, Any] = field(default_factory=dict)  # spider arguments, as `scrapy crawl -a`
 
 
+@dataclass(frozen=True)
+class Revisit:
+    """Fetch archived articles again (conditional GET), keeping a version of each that changed.
+
+    ``within_days``: only articles first archived in the last so many days (None: all).
+    """
+
+    within_days: float | None = None
+
+    def settings(self) -> dict[str, object]:
+        return {"NEWSARCHIVE_REVISIT": True, "NEWSARCHIVE_REVISIT_WITHIN_DAYS": self.within_days or 0.0}
+
+
 @dataclass
 class CrawlSummary:
     pages_fetched: int = 0
@@ -44,6 +57,11 @@ class CrawlSummary:
     max_busy_ms: float = 0.0  # most CPU time the reactor thread used between two heartbeats
     startup_stall_ms: float = 0.0  # longest stall before the first response (Scrapy start-up)
     stalls_over_100ms: int = 0
+    revisited: int = 0  # archived articles requested again (conditionally) by a revisit
+    not_modified: int = 0  # ... answered 304: no body downloaded
+    versions: int = 0  # ... that changed: a new version each
+    unchanged: int = 0  # ... fetched, text and headline as archived
+    removed: int = 0  # ... gone (404, 410): marked removed
 
     @property
     def finished(self) -> bool:
@@ -54,13 +72,22 @@ class CrawlSummary:
             f"{command}: {self.pages_fetched} pages fetched, {self.archived} articles archived "
             f"({self.duplicates} duplicates), {self.skipped_known} already archived and not fetched"
         )
+        if self.revisited:
+            text += (
+                f"; revisited {self.revisited}: {self.versions} new versions, {self.removed} removed, "
+                f"{self.unchanged + self.not_modified} unchanged ({self.not_modified} not modified, HTTP 304)"
+            )
         if self.drops:
             text += "; dropped: " + ", ".join(f"{n} {reason}" for reason, n in self.drops.items())
         return text
 
 
 def project_settings(
-    db: str, overrides: dict[str, str] | None = None, warc_dir: str | None = None, command: str | None = None
+    db: str,
+    overrides: dict[str, str] | None = None,
+    warc_dir: str | None = None,
+    command: str | None = None,
+    revisit: Revisit | None = None,
 ):
     """The project's Scrapy settings with the archive path and ``-s`` style overrides applied."""
     from scrapy.settings import Settings
@@ -74,6 +101,8 @@ def project_settings(
         settings.set("NEWSARCHIVE_WARC_DIR", str(warc_dir), priority="cmdline")
     if command:
         settings.set("NEWSARCHIVE_RUN_COMMAND", command, priority="cmdline")
+    for name, value in (revisit.settings() if revisit else {}).items():
+        settings.set(name, value, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
@@ -86,6 +115,7 @@ def run_crawl(
     warc_dir: str | None = None,
     command: str = "crawl",
     stop: threading.Event | None = None,
+    revisit: Revisit | None = None,
     worker: bool = False,
 ) -> CrawlSummary:
     """Run the jobs' spiders together until all finish.
@@ -96,6 +126,7 @@ def run_crawl(
     Without ``stop`` Scrapy handles SIGINT and SIGTERM itself. With it the caller owns the
     signals: once ``stop`` is set the spiders stop gracefully (no new requests; what was
     fetched is extracted and archived, the run recorded), as after Scrapy's first Ctrl-C.
+    ``revisit``: archived articles the spiders reach are fetched again (see ``Revisit``).
     """
     from scrapy.crawler import CrawlerProcess
 
@@ -107,7 +138,7 @@ def run_crawl(
     # process is reported as one line before Scrapy starts.
     if not worker:
         Archive(db).close()
-    settings = project_settings(db, overrides, warc_dir, command)
+    settings = project_settings(db, overrides, warc_dir, command, revisit)
     process = CrawlerProcess(settings)
     crawlers = []
     for job in jobs:
@@ -175,6 +206,11 @@ def summarize(db: str | None, all_stats: list[dict]) -> CrawlSummary:
         summary.max_busy_ms = max(summary.max_busy_ms, stats.get("newsarchive/reactor_max_busy_ms", 0.0))
         summary.startup_stall_ms = max(summary.startup_stall_ms, stats.get("newsarchive/reactor_startup_stall_ms", 0.0))
         summary.stalls_over_100ms += stats.get("newsarchive/reactor_stalls_over_100ms", 0)
+        summary.revisited += stats.get("newsarchive/revisited", 0)
+        summary.not_modified += stats.get("newsarchive/revisit/304", 0)
+        summary.versions += stats.get("newsarchive/revisit/versions", 0)
+        summary.unchanged += stats.get("newsarchive/revisit/unchanged", 0)
+        summary.removed += stats.get("newsarchive/revisit/removed", 0)
         summary.finish_reasons.append(stats.get("finish_reason", "not started"))
         drops = {key[len(DROP_PREFIX) :]: n for key, n in stats.items() if key.startswith(DROP_PREFIX)}
         if stats.get("robotstxt/forbidden"):

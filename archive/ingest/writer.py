@@ -5,7 +5,11 @@ be handed in from any thread; a writer thread of its own, the only one that writ
 archive's connection, commits them in batches. A batch is: drop URLs already archived, learn
 and strip per-site boilerplate, insert articles with their raw documents, record crawl
 aliases, place the new articles into duplicate groups, all in one transaction, so a crash or a
-stop leaves the archive at the last committed batch. The run row is written when the writer
+stop leaves the archive at the last committed batch. A revisit crawl's pages (``revise``) take
+reextract's path: the new text is written over the archived article (so dedup follows the latest
+version and an article is never a copy of itself), the previous capture is kept as a version
+(archive/history classifies the change), and the groups are placed again once, when the writer
+closes. The run row is written when the writer
 opens and completed when it closes (also after an error or a stop).
 """
 
@@ -16,19 +20,23 @@ import queue
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from archive.dedup import Deduplicator
 from archive.extract.siteblocks import SiteBoilerplate
-from archive.models import Article, Poll, RawDocument, Rejection
+from archive.history import ChangeRules, classify, word_diff
+from archive.models import Article, GoneArticle, Poll, RawDocument, Rejection
 from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
+from archive.store.versions import NewVersion
 
 LOGGER = logging.getLogger(__name__)
 
 _FLUSH = object()  # the writer thread writes what it holds, then sets the event that follows
+_BATCHED = ("add", "replace", "revise", "remove", "poll", "entries")  # items gathered into a batch
+_NOT_DOCUMENTS = ("poll", "entries")  # go with the batch of the documents handed in before them
 
 
 @dataclass
@@ -40,6 +48,9 @@ class WriteStats:
     rejections: list[Rejection] = field(default_factory=list)
     changed: int = 0  # reextract: articles whose text or metadata changed
     text_changed: int = 0  # ... of which the text changed
+    versions: int = 0  # revisits: new versions of archived articles (their text or headline changed)
+    unchanged: int = 0  # revisits: pages fetched again whose text and headline had not changed
+    removed: int = 0  # revisits: archived articles found gone (404, 410), now marked removed
 
 
 class ArchiveWriter:
@@ -59,9 +70,12 @@ class ArchiveWriter:
         deduplicator: Deduplicator | None = None,
         site_boilerplate: SiteBoilerplate | None = None,
         rebuilding: bool = False,
+        change_rules: ChangeRules | None = None,
         record_progress: bool = False,
     ):
         self.archive = archive
+        self.change_rules = change_rules or ChangeRules()
+        self._reindexed = False  # texts re-signed since the groups were last placed
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
         self.record_progress = record_progress  # counts in the run row with every batch (a killed committer)
@@ -75,8 +89,6 @@ class ArchiveWriter:
         # Two batches in flight at most: the one being written and the one filling up.
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * self.batch_size)
         self._closed = False
-        self._polls: list[Poll] = []  # recorded with the next batch (writer thread)
-        self._entries: list[tuple[str, list[str]]] = []  # (stream, entry ids) recorded with the next batch
         if not rebuilding and archive.dedup.regroup_pending():  # a reextract stopped before its end
             self._queue.put(("regroup",))
         self._thread = threading.Thread(target=self._loop, name="archive-writer", daemon=True)
@@ -90,6 +102,15 @@ class ArchiveWriter:
     def replace(self, article_id: int, article: Article) -> None:
         """Write a new extraction of an archived article over it, if anything changed (reextract)."""
         self._queue.put(("replace", article_id, article))
+
+    def revise(self, raw: RawDocument, article: Article) -> None:
+        """A page fetched again: a new version of its archived article if the text or headline
+        changed (archived as new if its URL is not)."""
+        self._queue.put(("revise", raw, article))
+
+    def remove(self, gone: GoneArticle) -> None:
+        """A revisited page is gone: its archived article gets a ``removed`` version."""
+        self._queue.put(("remove", gone))
 
     def reject(self, rejection: Rejection) -> None:
         self._queue.put(("reject", rejection))
@@ -140,6 +161,8 @@ class ArchiveWriter:
         self._closed = True
         try:
             self.flush()
+            if self._reindexed and outcome == "finished":  # revised texts: place the groups again, once
+                self.regroup()
         finally:
             self._queue.put(None)
             self._thread.join()
@@ -155,12 +178,12 @@ class ArchiveWriter:
 
     # -- writer thread ---------------------------------------------------------------------
     def _loop(self) -> None:
-        adds: list[tuple[RawDocument, Article]] = []
-        replaces: list[tuple[int, Article]] = []
+        pending: dict[str, list[Any]] = {kind: [] for kind in _BATCHED}
+        held = 0  # items in ``pending``
         oldest = 0.0
         while True:
             timeout = None
-            if (adds or replaces or self._polls or self._entries) and self.flush_seconds is not None:
+            if any(pending.values()) and self.flush_seconds is not None:
                 timeout = max(0.0, oldest + self.flush_seconds - time.monotonic())
             try:
                 item = self._queue.get(timeout=timeout)
@@ -169,59 +192,54 @@ class ArchiveWriter:
             if item is None:
                 break
             kind = item[0]
-            if kind in ("add", "replace", "poll", "entries") and not (adds or replaces or self._polls or self._entries):
-                oldest = time.monotonic()
-            if kind == "add":
-                self.stats.read += 1
-                adds.append((item[1], item[2]))
-            elif kind == "replace":
-                self.stats.read += 1
-                replaces.append((item[1], item[2]))
+            if kind in _BATCHED:
+                if not any(pending.values()):
+                    oldest = time.monotonic()
+                pending[kind].append(item[1:] if len(item) > 2 else item[1])
+                if kind not in _NOT_DOCUMENTS:  # a poll goes with the batch of its articles; it is no document
+                    self.stats.read += 1
+                    held += 1
             elif kind == "reject":
                 self.stats.read += 1
                 self.stats.rejections.append(item[1])
-            elif kind == "poll":
-                self._polls.append(item[1])
-            elif kind == "entries":
-                self._entries.append((item[1], item[2]))
             elif kind == "skip":
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
-            full = len(adds) + len(replaces) >= self.batch_size
+            if kind in ("rebuild", "regroup") or kind is _FLUSH or held >= self.batch_size:
+                self._write(pending)
+                pending, held = {kind: [] for kind in _BATCHED}, 0
             if kind in ("rebuild", "regroup"):
-                self._write(adds, replaces)
-                adds, replaces = [], []
                 self._regroup(kind)
-            elif kind is _FLUSH or full:
-                self._write(adds, replaces)
-                adds, replaces = [], []
-                if kind is _FLUSH and item[1] is not None:
-                    item[1].set()
-        self._write(adds, replaces)
+            elif kind is _FLUSH and item[1] is not None:
+                item[1].set()
+        self._write(pending)
 
-    def _write(self, adds: list[tuple[RawDocument, Article]], replaces: list[tuple[int, Article]]) -> None:
-        polls, self._polls = self._polls, []
-        entries, self._entries = self._entries, []
-        if not adds and not replaces and not polls and not entries:
+    def _write(self, pending: dict[str, list[Any]]) -> None:
+        if not any(pending.values()):
             return
+        count = sum(len(items) for kind, items in pending.items() if kind not in _NOT_DOCUMENTS)
         if self.error is not None:
-            LOGGER.error("the archive writer failed earlier; %s documents not written", len(adds) + len(replaces))
+            LOGGER.error("the archive writer failed earlier; %s documents not written", count)
             return
         try:
             with self.archive.transaction():
-                if adds:
-                    self._insert(adds)
-                if replaces:
-                    self._replace(replaces)
-                self.archive.polls.record(self.run_id, polls)
-                for stream, entry_ids in entries:
+                if pending["add"]:
+                    self._insert(pending["add"])
+                if pending["replace"]:
+                    self._replace(pending["replace"])
+                if pending["revise"]:
+                    self._revise(pending["revise"])
+                if pending["remove"]:
+                    self._remove(pending["remove"])
+                self.archive.polls.record(self.run_id, pending["poll"])
+                for stream, entry_ids in pending["entries"]:
                     self.archive.stream_entries.record(stream, entry_ids, self.run_id)
                 if self.record_progress:
                     s = self.stats
                     self.archive.runs.progress(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
         except BaseException as exc:
             self.error = exc
-            LOGGER.error("archive write failed, %s documents not written: %s", len(adds) + len(replaces), exc)
+            LOGGER.error("archive write failed, %s documents not written: %s", count, exc)
 
     def _regroup(self, kind: str) -> None:
         """Rebuild (signatures and groups) or regroup (groups only) in one transaction."""
@@ -233,6 +251,7 @@ class ArchiveWriter:
                     self.deduplicator.rebuild(self.archive)
                 else:
                     self.deduplicator.regroup(self.archive)
+            self._reindexed = False
         except BaseException as exc:
             self.error = exc
             LOGGER.error("placing the duplicate groups again failed; the archive keeps its groups: %s", exc)
@@ -258,6 +277,10 @@ class ArchiveWriter:
         self.stats.archived += len(ids)
 
     def _replace(self, batch: list[tuple[int, Article]]) -> None:
+        self._apply(*self._changes(batch)[:2])
+
+    def _changes(self, batch: list[tuple[int, Article]]) -> tuple[list[tuple[int, Article]], list[int], dict[int, Any]]:
+        """What a new extraction of archived articles changes: (changed, to re-sign, stored values before)."""
         archive = self.archive
         archive.site_blocks.forget([article_id for article_id, _ in batch])  # learned again from the new extraction
         self.site_boilerplate.apply(archive, batch)
@@ -277,8 +300,80 @@ class ArchiveWriter:
                 self.stats.text_changed += "text" in differs
                 if "text" in differs or "published" in differs:  # text joins groups; dates pick representatives
                     regroup.append(article_id)
-        archive.articles.update(changed)
-        self.deduplicator.reindex(archive, regroup)
+        return changed, regroup, stored
+
+    def _apply(self, changed: list[tuple[int, Article]], regroup: list[int]) -> None:
+        """Write changed articles over the stored ones; their groups are placed again at ``regroup``."""
+        self.archive.articles.update(changed)
+        self.deduplicator.reindex(self.archive, regroup)
+        self._reindexed = self._reindexed or bool(regroup)
+
+    def _revise(self, batch: list[tuple[RawDocument, Article]]) -> None:
+        """Pages fetched again: a new version of each archived article that changed (new URLs are added)."""
+        archive = self.archive
+        unique: dict[str, tuple[RawDocument, Article]] = {}
+        for raw, article in batch:
+            unique.setdefault(article.url, (raw, article))
+        ids = archive.versions.article_ids(list(unique))
+        fresh = [pair for url, pair in unique.items() if url not in ids]
+        if fresh:
+            self._insert(fresh)
+        known: dict[int, tuple[RawDocument, Article]] = {}
+        for url, pair in unique.items():
+            if url in ids:
+                known.setdefault(ids[url], pair)
+        if not known:
+            return
+        changed, regroup, stored = self._changes([(i, article) for i, (_, article) in known.items()])
+        last = archive.versions.last(list(known))
+        versions = []
+        for article_id, (raw, article) in known.items():
+            before = stored.get(article_id)
+            if before is None:
+                continue
+            kind = classify(before["title"], before["text"], article.title, article.text, self.change_rules)
+            if kind is None and last[article_id][1] == "removed":
+                kind = "restored"
+            if kind is None:
+                self.stats.unchanged += 1
+                continue
+            diff = word_diff(before["title"], before["text"], article.title, article.text)
+            versions.append(
+                NewVersion(article_id, _fetched_at(raw), article.title, article.text, article.text_hash, kind,
+                           diff or None, self.change_rules.fingerprint())
+            )  # fmt: skip
+        archive.versions.keep_first([v.article_id for v in versions])
+        self._apply(changed, regroup)
+        archive.versions.add(versions)
+        archive.versions.replace_raw([(i, raw) for i, (raw, _) in known.items()])
+        self.stats.versions += len(versions)
+
+    def _remove(self, batch: list[GoneArticle]) -> None:
+        """Archived articles whose page is gone get a ``removed`` version; their text stays."""
+        archive = self.archive
+        ids = archive.versions.article_ids([gone.url for gone in batch])
+        by_id: dict[int, GoneArticle] = {}
+        for gone in batch:
+            if gone.url in ids:
+                by_id.setdefault(ids[gone.url], gone)
+        last = archive.versions.last(list(by_id))
+        newly = [article_id for article_id in by_id if last[article_id][1] != "removed"]
+        stored = archive.articles.extracted(newly)
+        versions = [
+            NewVersion(i, by_id[i].fetched_at, stored[i]["title"], None, stored[i]["text_hash"], "removed",
+                       f"page gone: HTTP {by_id[i].status}", None)
+            for i in newly if i in stored
+        ]  # fmt: skip
+        archive.versions.keep_first([v.article_id for v in versions])
+        archive.versions.add(versions)
+        self.stats.removed += len(versions)
+
+
+def _fetched_at(raw: RawDocument) -> datetime:
+    try:
+        return datetime.fromisoformat(raw.hints["fetched_at"])
+    except (KeyError, TypeError, ValueError):
+        return datetime.now(timezone.utc)
 
 
 def _aliases(batch: list[tuple[RawDocument, Article]]) -> dict[str, str]:

@@ -4,7 +4,8 @@
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
 ``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``stream_entries`` (Redis Stream entries committed), ``dedup`` (signatures,
 band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
-search hits, groups and sources read back, for the Python API and the web view). Writes run inside
+search hits, groups and sources read back, for the Python API and the web view), ``versions`` (article
+history, the revisit crawl's look-ups) and ``syndication`` (who republishes whom). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
 """
 
@@ -31,6 +32,8 @@ from archive.store.reports import Reports
 from archive.store.runs import Runs
 from archive.store.siteblocks import SiteBlocks
 from archive.store.streams import StreamEntries
+from archive.store.syndication import SyndicationReport
+from archive.store.versions import Versions
 
 LOGGER = logging.getLogger(__name__)
 
@@ -73,6 +76,8 @@ class Archive:
         self.dedup = DedupTables(con)
         self.reports = Reports(con)
         self.catalog = Catalog(con)
+        self.versions = Versions(con)
+        self.syndication = SyndicationReport(con)
         self.polls = SourcePolls(con)
         self.stream_entries = StreamEntries(con)
 

@@ -22,8 +22,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from archive.api import NewsArchive
+from archive.api import NewsArchive, Version
 from archive.errors import ArchiveError, ArchiveLocked, NotFound
+from archive.history.worddiff import marked
 from archive.models import Article, RawDocument
 from archive.web.connection import SharedReader
 from archive.web.passages import highlighted, query_words, shared_passages, snippet
@@ -156,7 +157,26 @@ def article(request: Request, archive: NewsArchive) -> dict[str, Any]:
             "members": [_summary(m) for m in group.members],
         },
         "raw_url": f"/articles/{found.id}/raw",
+        "versions": _versions(archive.history(int(found.id or 0))),
     }
+
+
+def _versions(history: list[Version]) -> list[dict[str, Any]]:
+    """An article's versions with their diffs as marked runs; none for an article never changed."""
+    if len(history) < 2:
+        return []
+    return [
+        {
+            "version": v.version,
+            "fetched_at": v.fetched_at.isoformat(),
+            "change": v.change,
+            "title": v.title,
+            "diff": [
+                [{"kind": kind, "text": text} for kind, text in marked(line)] for line in (v.diff or "").splitlines()
+            ],
+        }
+        for v in history
+    ]
 
 
 def groups(request: Request, archive: NewsArchive) -> dict[str, Any]:

@@ -92,6 +92,30 @@ def _article(fields: dict[bytes, bytes]) -> tuple[RawDocument, Article]:
     if b"shingle_size" in fields:
         arrays = [np.frombuffer(fields[f"sig{i}".encode()], dtype=np.uint32).copy() for i in range(3)]
         article.signature_input = (int(fields[b"shingle_size"]), *arrays)
-    if not isinstance(article.url, str) or not isinstance(article.text, str):
-        raise ValueError("article without url or text")
+    _check_types(raw, article)
     return raw, article
+
+
+_REQUIRED = ("url", "source", "origin", "text", "text_hash")  # str
+_CONTAINERS = {"meta": dict, "provenance": dict, "authors": list}
+
+
+def _check_types(raw: RawDocument, article: Article) -> None:
+    """What the archive's columns take, checked here: a wrong type would fail the whole batch's write."""
+    for name in ("url", "source", "origin", "content_type"):
+        if not isinstance(getattr(raw, name), str):
+            raise ValueError(f"raw document {name} is not a string")
+    if not isinstance(raw.hints, dict) or not (raw.encoding is None or isinstance(raw.encoding, str)):
+        raise ValueError("raw document hints or encoding of the wrong type")
+    for name in _ARTICLE_FIELDS:
+        value = getattr(article, name)
+        if name in _CONTAINERS:
+            wrong = not isinstance(value, _CONTAINERS[name])
+        elif name in _DATES:
+            wrong = value is not None and not isinstance(value, datetime)
+        else:
+            wrong = not isinstance(value, str) if name in _REQUIRED else not (value is None or isinstance(value, str))
+        if wrong:
+            raise ValueError(f"article {name} of the wrong type ({type(value).__name__})")
+    if not all(isinstance(author, str) for author in article.authors):
+        raise ValueError("article authors not all strings")

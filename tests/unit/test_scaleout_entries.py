@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from archive.ingest.pool import guarded_extract
-from archive.models import RawDocument, Rejection
+from archive.models import Article, RawDocument, Rejection
 from archive.scaleout.entries import PoisonEntry, decode, encode_article, encode_rejection
 
 PAGE = """<html><head><title>Harbour tram approved</title><meta name="author" content="Mira Jensen">
@@ -39,6 +39,13 @@ def test_an_extracted_article_comes_back_whole_with_its_signature_input():
         assert np.array_equal(mine, theirs) and theirs.dtype == np.uint32
 
 
+ARTICLE = (
+    RawDocument("https://example.org/a", "example.org", "crawl", b"<html></html>"),
+    Article("https://example.org/a", "example.org", "crawl", "Some text."),
+)
+ARTICLE_JSON = encode_article(*ARTICLE)[b"article"]
+
+
 def test_a_rejection_comes_back():
     rejection = Rejection("https://example.org/x", "no article text found", digest="abc")
     assert decode(encode_rejection(rejection)) == rejection
@@ -54,6 +61,14 @@ def test_a_rejection_comes_back():
             "malformed article",
         ),
         ({b"v": b"1", b"kind": b"rejection", b"rejection": b"[1, 2]"}, "malformed rejection"),
+        (
+            {**encode_article(*ARTICLE), b"article": ARTICLE_JSON.replace(b'"authors": []', b'"authors": "Ann"')},
+            "article authors of the wrong type",
+        ),
+        (
+            {**encode_article(*ARTICLE), b"article": ARTICLE_JSON.replace(b'"title": null', b'"title": 7')},
+            "article title of the wrong type",
+        ),
     ],
 )
 def test_anything_else_is_a_poison_entry_with_its_reason(fields, reason):

@@ -51,6 +51,7 @@ class ArchivePipeline:
         self.final_stats: WriteStats | None = None
         self._key = ("sink", shared.archive_key(self.db))
         self._failed = False
+        self.settings = None  # Scrapy settings, when made by from_crawler
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -67,6 +68,7 @@ class ArchivePipeline:
             sink_class=load_object(settings.get("NEWSARCHIVE_SINK") or ThreadedArchiveSink),
             revisit=settings.getbool("NEWSARCHIVE_REVISIT"),
         )
+        pipeline.settings = settings  # for a sink made from settings (pipelines/stream.py)
         crawler.signals.connect(pipeline.record_poll, signal=POLL_FINISHED)
         # Taken when the crawler is made, not when its spider opens: every crawler of the process
         # (`crawl --feed A --sitemap B`) then holds the one sink before the first can finish and
@@ -76,11 +78,15 @@ class ArchivePipeline:
 
     def open_spider(self, spider=None) -> None:
         if self.sink is None:
-            self.sink = shared.acquire(
-                self._key, lambda: self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
-            )
+            self.sink = shared.acquire(self._key, self._open_sink)
         if self.stats is not None:
             self.stats.set_value("newsarchive/run_id", self.sink.run_id)
+
+    def _open_sink(self) -> ArchiveSink:
+        from_settings = getattr(self.sink_class, "from_settings", None)
+        if from_settings is not None and self.settings is not None:
+            return from_settings(self.settings)
+        return self.sink_class.open(self.db, self.batch_size, self.flush_seconds, self.command)
 
     def process_item(self, item, spider=None):
         if not isinstance(item, (CrawledPage, GoneArticle)):
@@ -157,7 +163,8 @@ class ArchivePipeline:
         engine = getattr(self.crawler, "engine", None)
         if engine is None:
             return
+        reason = getattr(self.sink, "stop_reason", "archive_error")  # a fleet worker's sink: redis_lost
         if hasattr(engine, "close_spider_async"):  # Scrapy >= 2.14
-            self._closing = asyncio.ensure_future(engine.close_spider_async(reason="archive_error"))
+            self._closing = asyncio.ensure_future(engine.close_spider_async(reason=reason))
         else:
-            engine.close_spider(self.crawler.spider, "archive_error")
+            engine.close_spider(self.crawler.spider, reason)

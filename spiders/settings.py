@@ -48,6 +48,11 @@ NEWSARCHIVE_REVISIT_TARGETS = "pipelines.revisit.ArchiveRevisitTargets"  # archi
 NEWSARCHIVE_SINK = "pipelines.sink.ThreadedArchiveSink"  # class the pipeline writes through (swappable)
 NEWSARCHIVE_WARC_DIR = None  # folder for WARC copies of fetched responses (None: no WARC)
 NEWSARCHIVE_HEARTBEAT = 0.05  # seconds between reactor heartbeats that measure stalls (0: off)
+NEWSARCHIVE_REDIS_URL = None  # crawl worker of a Redis fleet (newsarchive crawl --redis URL): see archive/scaleout/
+NEWSARCHIVE_REDIS_PREFIX = "newsarchive"  # prefix of the fleet's Redis keys
+NEWSARCHIVE_IDLE_EXIT = None  # seconds with an empty shared frontier after which a worker exits (None: never)
+NEWSARCHIVE_WORKER_TTL = 15.0  # seconds without a heartbeat after which a worker counts as dead
+NEWSARCHIVE_REDIS_RETRY_SECONDS = 30.0  # a lost Redis is retried with backoff this long, then the worker stops
 NEWSARCHIVE_SITE_DEPTH = 2  # default link depth of the site spider
 
 ITEM_PIPELINES = {
@@ -66,6 +71,7 @@ EXTENSIONS = {
     "spiders.throttle.SiteDelayAutoThrottle": 0,  # AutoThrottle, floored at each site's own delay
     "spiders.heartbeat.ReactorHeartbeat": 500,
     "spiders.gc_freeze.FreezeStartupObjects": 510,
+    "spiders.fleet.FleetWorker": 520,  # a crawl worker of a Redis fleet (only with NEWSARCHIVE_REDIS_URL)
     "scrapy.extensions.telnet.TelnetConsole": None,  # no open port on shared machines
 }
 REMOTE_CONTROL_ENABLED = False  # no open port on shared machines (Scrapy >= 2.19)

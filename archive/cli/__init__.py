@@ -185,12 +185,13 @@ def export(ctx, out, unique):
 # Commands kept in their own modules register here, before main() can run.
 from archive.cli.crawl import crawl  # noqa: E402
 from archive.cli.dedup import dedup, dups  # noqa: E402
+from archive.cli.fleet import commit  # noqa: E402
 from archive.cli.history import history  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
 from archive.cli.serve import serve  # noqa: E402
 from archive.cli.sources import follow, sources  # noqa: E402
 
-for _command in (crawl, dups, dedup, history, reextract, serve, sources, follow):
+for _command in (crawl, commit, dups, dedup, history, reextract, serve, sources, follow):
     cli.add_command(_command)
 
 

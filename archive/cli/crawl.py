@@ -81,7 +81,24 @@ def scrapy_settings(ctx, param, values) -> dict[str, str]:
     help="Also write fetched responses as WARC files into this folder.",
 )
 @click.option(
-    "-w", "--workers", type=click.IntRange(min=1), default=None, help="Extraction processes (default: CPU count)."
+    "-w",
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Extraction processes (default: CPU count); with --redis, crawl worker processes to start with the committer.",
+)
+@click.option(
+    "--redis",
+    "redis_url",
+    metavar="URL",
+    help="Run as a crawl worker of the fleet on this Redis (redis://HOST:PORT/DB): see `commit`.",
+)
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0),
+    default=None,
+    metavar="SECONDS",
+    help="With --redis: exit after this long with an empty shared frontier  [default: wait for work; 5 with --workers].",
 )
 @click.option(
     "--revisit",
@@ -97,7 +114,21 @@ def scrapy_settings(ctx, param, values) -> dict[str, str]:
 )
 @click.pass_context
 def crawl(
-    ctx, feeds, sitemaps, urls, urls_files, sites, depth, since, overrides, warc_dir, workers, revisit, revisit_within
+    ctx,
+    feeds,
+    sitemaps,
+    urls,
+    urls_files,
+    sites,
+    depth,
+    since,
+    overrides,
+    warc_dir,
+    workers,
+    redis_url,
+    idle_exit,
+    revisit,
+    revisit_within,
 ):
     """Crawl news sites into the archive: feeds, sitemaps, article URLs or whole sites.
 
@@ -115,6 +146,13 @@ def crawl(
         newsarchive crawl --site https://apnews.com/ --depth 1 -s CLOSESPIDER_PAGECOUNT=200
         newsarchive crawl --urls-file links.txt -s DOWNLOAD_DELAY=2
         newsarchive crawl --feed https://feeds.bbci.co.uk/news/world/rss.xml --revisit --revisit-within 3
+        newsarchive crawl --site https://apnews.com/ --redis redis://10.0.0.5:6379/0 --idle-exit 60
+        newsarchive crawl --sitemap https://apnews.com/ --redis redis://127.0.0.1:6379/0 --workers 2
+
+    With --redis the process is one crawl worker of a fleet: any number of them, on any machines,
+    share one frontier in Redis and send what they extract to the one `newsarchive commit`.
+    With --redis and --workers N it starts N workers here and commits what they send, until
+    the crawl is done.
     """
     from archive.ingest.crawl import CrawlJob, Revisit
 
@@ -129,9 +167,40 @@ def crawl(
         jobs.append(CrawlJob("urls", {"urls": list(urls), "urls_file": list(urls_files)}))
     if not jobs:
         raise click.UsageError("give at least one of --feed, --sitemap, --url, --urls-file, --site")
+    if idle_exit is not None and not redis_url:
+        raise click.UsageError("--idle-exit needs --redis")
     if revisit_within is not None and not revisit:
         raise click.UsageError("--revisit-within needs --revisit")
+    if redis_url:
+        from archive.cli.fleet import run_fleet, run_worker
+
+        if revisit:
+            raise click.UsageError("--revisit does not work with --redis yet: revisit from one process")
+        if workers:
+            run_fleet(ctx, _worker_args(ctx), redis_url, workers, idle_exit)
+        else:
+            run_worker(ctx, jobs, overrides, warc_dir, redis_url, idle_exit)
+        return
     run_spiders(ctx, jobs, overrides, warc_dir, workers, revisit=Revisit(revisit_within) if revisit else None)
+
+
+def _worker_args(ctx) -> list[str]:
+    """This command's source options, for the workers it starts (without --workers and --redis)."""
+    args: list[str] = []
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if param.name in ("workers", "redis_url", "idle_exit") or value is None or value is False or value in ((), {}):
+            continue
+        flag = param.opts[-1]
+        if param.name == "overrides":
+            for name, setting in value.items():
+                args += [flag, f"{name}={setting}"]
+        elif isinstance(value, tuple):
+            for item in value:
+                args += [flag, str(item)]
+        else:
+            args += [flag, str(value)]
+    return args
 
 
 def scrapy_logging(overrides: dict[str, str]) -> None:

@@ -116,8 +116,12 @@ def run_crawl(
     command: str = "crawl",
     stop: threading.Event | None = None,
     revisit: Revisit | None = None,
+    worker: bool = False,
 ) -> CrawlSummary:
     """Run the jobs' spiders together until all finish.
+
+    ``worker``: a crawl worker of a Redis fleet (its settings in ``overrides``): the archive is
+    not opened, and the summary counts what was sent (``articles_extracted``), not archived.
 
     Without ``stop`` Scrapy handles SIGINT and SIGTERM itself. With it the caller owns the
     signals: once ``stop`` is set the spiders stop gracefully (no new requests; what was
@@ -132,7 +136,8 @@ def run_crawl(
             raise ArchiveError(f"{job.spider}: no such spider; choose one of {', '.join(SPIDERS)}")
     # Open the archive once up front: migrations are applied, and an archive held by another
     # process is reported as one line before Scrapy starts.
-    Archive(db).close()
+    if not worker:
+        Archive(db).close()
     settings = project_settings(db, overrides, warc_dir, command, revisit)
     process = CrawlerProcess(settings)
     crawlers = []
@@ -145,7 +150,7 @@ def run_crawl(
     else:
         _stop_when_set(process, stop)
         process.start(install_signal_handlers=False)
-    return summarize(db, [crawler.stats.get_stats() for crawler in crawlers])
+    return summarize(None if worker else db, [crawler.stats.get_stats() for crawler in crawlers])
 
 
 def run_probe(spider: str, arguments: dict[str, Any], overrides: dict[str, str] | None = None) -> list[dict]:
@@ -189,7 +194,7 @@ def _stop_when_set(process, stop: threading.Event) -> None:
     reactor.callWhenRunning(watch.start, STOP_POLL_SECONDS)
 
 
-def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
+def summarize(db: str | None, all_stats: list[dict]) -> CrawlSummary:
     """Add up the crawlers' stats; archived rows and rejections come from the recorded run."""
     summary = CrawlSummary()
     run_ids = set()
@@ -215,7 +220,7 @@ def summarize(db: str, all_stats: list[dict]) -> CrawlSummary:
         if stats.get("newsarchive/run_id"):
             run_ids.add(stats["newsarchive/run_id"])
     summary.drops = dict(sorted(summary.drops.items(), key=lambda kv: (-kv[1], kv[0])))
-    if run_ids:
+    if run_ids and db is not None:
         # Scrapy's reason for a crawl stopped by a signal; its writer recorded the run as finished.
         stopped = "shutdown" in summary.finish_reasons
         try:

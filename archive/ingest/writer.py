@@ -35,7 +35,8 @@ from archive.store.versions import NewVersion
 LOGGER = logging.getLogger(__name__)
 
 _FLUSH = object()  # the writer thread writes what it holds, then sets the event that follows
-_BATCHED = ("add", "replace", "revise", "remove", "poll")  # items gathered into a batch
+_BATCHED = ("add", "replace", "revise", "remove", "poll", "entries")  # items gathered into a batch
+_NOT_DOCUMENTS = ("poll", "entries")  # go with the batch of the documents handed in before them
 
 
 @dataclass
@@ -70,12 +71,14 @@ class ArchiveWriter:
         site_boilerplate: SiteBoilerplate | None = None,
         rebuilding: bool = False,
         change_rules: ChangeRules | None = None,
+        record_progress: bool = False,
     ):
         self.archive = archive
         self.change_rules = change_rules or ChangeRules()
         self._reindexed = False  # texts re-signed since the groups were last placed
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
+        self.record_progress = record_progress  # counts in the run row with every batch (a killed committer)
         self.deduplicator = deduplicator or Deduplicator()
         self.site_boilerplate = site_boilerplate or SiteBoilerplate()
         if not rebuilding:  # a writer opened to rebuild the groups accepts other dedup parameters
@@ -115,6 +118,10 @@ class ArchiveWriter:
     def record_poll(self, poll: Poll) -> None:
         """Record a followed source's poll, in the transaction of the articles handed in before it."""
         self._queue.put(("poll", poll))
+
+    def record_entries(self, stream: str, entry_ids: list[str]) -> None:
+        """Record Redis Stream entries as committed, in the transaction of what was handed in before."""
+        self._queue.put(("entries", stream, entry_ids))
 
     def rebuild(self) -> None:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
@@ -189,7 +196,7 @@ class ArchiveWriter:
                 if not any(pending.values()):
                     oldest = time.monotonic()
                 pending[kind].append(item[1:] if len(item) > 2 else item[1])
-                if kind != "poll":  # a poll goes with the batch of its articles; it is no document
+                if kind not in _NOT_DOCUMENTS:  # a poll goes with the batch of its articles; it is no document
                     self.stats.read += 1
                     held += 1
             elif kind == "reject":
@@ -210,7 +217,7 @@ class ArchiveWriter:
     def _write(self, pending: dict[str, list[Any]]) -> None:
         if not any(pending.values()):
             return
-        count = sum(len(items) for kind, items in pending.items() if kind != "poll")
+        count = sum(len(items) for kind, items in pending.items() if kind not in _NOT_DOCUMENTS)
         if self.error is not None:
             LOGGER.error("the archive writer failed earlier; %s documents not written", count)
             return
@@ -225,6 +232,11 @@ class ArchiveWriter:
                 if pending["remove"]:
                     self._remove(pending["remove"])
                 self.archive.polls.record(self.run_id, pending["poll"])
+                for stream, entry_ids in pending["entries"]:
+                    self.archive.stream_entries.record(stream, entry_ids, self.run_id)
+                if self.record_progress:
+                    s = self.stats
+                    self.archive.runs.progress(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
         except BaseException as exc:
             self.error = exc
             LOGGER.error("archive write failed, %s documents not written: %s", count, exc)

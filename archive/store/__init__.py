@@ -2,7 +2,7 @@
 
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
-``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``dedup`` (signatures,
+``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``stream_entries`` (Redis Stream entries committed), ``dedup`` (signatures,
 band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
 search hits, groups and sources read back, for the Python API and the web view), ``versions`` (article
 history, the revisit crawl's look-ups) and ``syndication`` (who republishes whom). Writes run inside
@@ -31,6 +31,7 @@ from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
 from archive.store.siteblocks import SiteBlocks
+from archive.store.streams import StreamEntries
 from archive.store.syndication import SyndicationReport
 from archive.store.versions import Versions
 
@@ -78,6 +79,7 @@ class Archive:
         self.versions = Versions(con)
         self.syndication = SyndicationReport(con)
         self.polls = SourcePolls(con)
+        self.stream_entries = StreamEntries(con)
 
     def cursor(self) -> Archive:
         """The same archive through a connection of its own, for use from another thread."""

@@ -23,6 +23,17 @@ class CrawlUrls:
                 [list(aliases), list(aliases.values()), [host_of(url) for url in aliases]],
             )
 
+    def known_since(self, days: int) -> list[str]:
+        """URLs archived, or aliases recorded, in the last ``days`` days (what a fleet's seen-set holds)."""
+        rows = self.con.execute(
+            f"""
+            SELECT url FROM articles WHERE ingested_at >= now() - INTERVAL {int(days)} DAY
+            UNION
+            SELECT url FROM crawl_urls WHERE first_seen >= now() - INTERVAL {int(days)} DAY
+            """
+        ).fetchall()
+        return [row[0] for row in rows]
+
     def known_of_site(self, site: str) -> set[str]:
         """Every URL of ``site`` (host without www.) that is archived or an alias of an archived article."""
         rows = self.con.execute(

@@ -38,6 +38,13 @@ class Runs:
             [read, archived, duplicates, rejected, status, run_id],
         )
 
+    def progress(self, run_id: int, read: int, archived: int, duplicates: int, rejected: int) -> None:
+        """The counts so far of a run still going (its status stays NULL until ``finish``)."""
+        self.con.execute(
+            "UPDATE runs SET read = ?, archived = ?, duplicates = ?, rejected = ? WHERE id = ?",
+            [read, archived, duplicates, rejected, run_id],
+        )
+
     def mark(self, run_ids: Sequence[int], status: str) -> None:
         """Set how finished runs ended, once their caller knows better (a crawl stopped by a signal)."""
         self.con.execute("UPDATE runs SET status = ? WHERE id IN (SELECT unnest(?))", [status, list(run_ids)])

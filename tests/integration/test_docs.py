@@ -17,7 +17,8 @@ README = (ROOT / "README.md").read_text(encoding="utf-8")
 # crawl: its examples name real news sites (tests/integration/test_crawl_cli.py crawls a local one);
 # serve: it serves until stopped (tests/integration/test_web.py runs it); sources and follow: their
 # examples name real outlets, and follow polls until stopped (tests/integration/test_follow.py).
-OFFLINE_EXCEPTIONS = {"crawl", "serve", "sources", "follow"}
+# commit and crawl --redis need a Redis server: tests/integration/test_fleet.py runs them against a real one.
+OFFLINE_EXCEPTIONS = {"crawl", "serve", "sources", "follow", "commit"}
 
 
 def readme_examples() -> list[list[str]]:

@@ -4,7 +4,7 @@ ingest, crawl and reextract all write through ``ArchiveWriter``. Articles and re
 be handed in from any thread; a writer thread of its own, the only one that writes to the
 archive's connection, commits them in batches. A batch is: drop URLs already archived, learn
 and strip per-site boilerplate, insert articles with their raw documents, record crawl
-aliases, place the new articles into duplicate groups, all in one transaction, so a crash or a
+aliases, place the new articles into duplicate groups and then into stories, all in one transaction, so a crash or a
 stop leaves the archive at the last committed batch. The run row is written when the writer
 opens and completed when it closes (also after an error or a stop).
 """
@@ -22,6 +22,7 @@ from typing import Any
 from archive.dedup import Deduplicator
 from archive.extract.siteblocks import SiteBoilerplate
 from archive.models import Article, RawDocument, Rejection
+from archive.stories import StoryAssigner
 from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
@@ -59,14 +60,17 @@ class ArchiveWriter:
         deduplicator: Deduplicator | None = None,
         site_boilerplate: SiteBoilerplate | None = None,
         rebuilding: bool = False,
+        stories: StoryAssigner | None = None,
     ):
         self.archive = archive
         self.batch_size = max(1, batch_size)
         self.flush_seconds = flush_seconds
         self.deduplicator = deduplicator or Deduplicator()
         self.site_boilerplate = site_boilerplate or SiteBoilerplate()
-        if not rebuilding:  # a writer opened to rebuild the groups accepts other dedup parameters
+        self.stories = stories or StoryAssigner()
+        if not rebuilding:  # a writer opened to rebuild groups or stories accepts other parameters
             self.deduplicator.check(archive)
+            self.stories.check(archive)
         self.stats = WriteStats()
         self.error: BaseException | None = None  # the first failed batch; later ones are not written
         self.run_id = archive.runs.start(command)
@@ -94,6 +98,12 @@ class ArchiveWriter:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
         was handed in before is written."""
         self._queue.put(("rebuild",))
+        self.flush()
+
+    def rebuild_stories(self) -> None:
+        """Assign every article to stories again from scratch, in one transaction, once what was
+        handed in before is written."""
+        self._queue.put(("rebuild_stories",))
         self.flush()
 
     def regroup(self) -> None:
@@ -172,7 +182,7 @@ class ArchiveWriter:
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
             full = len(adds) + len(replaces) >= self.batch_size
-            if kind in ("rebuild", "regroup"):
+            if kind in ("rebuild", "regroup", "rebuild_stories"):
                 self._write(adds, replaces)
                 adds, replaces = [], []
                 self._regroup(kind)
@@ -200,15 +210,20 @@ class ArchiveWriter:
             LOGGER.error("archive write failed, %s documents not written: %s", len(adds) + len(replaces), exc)
 
     def _regroup(self, kind: str) -> None:
-        """Rebuild (signatures and groups) or regroup (groups only) in one transaction."""
+        """Rebuild (signatures and groups), regroup (groups only) or rebuild the stories, in one
+        transaction; groups placed again may join stories, which then merge."""
         if self.error is not None:
             return
         try:
             with self.archive.transaction():
                 if kind == "rebuild":
                     self.deduplicator.rebuild(self.archive)
-                else:
+                    self.stories.contain_groups(self.archive)
+                elif kind == "regroup":
                     self.deduplicator.regroup(self.archive)
+                    self.stories.contain_groups(self.archive)
+                else:
+                    self.stories.rebuild(self.archive)
         except BaseException as exc:
             self.error = exc
             LOGGER.error("placing the duplicate groups again failed; the archive keeps its groups: %s", exc)
@@ -231,6 +246,7 @@ class ArchiveWriter:
         archive.articles.insert([(i, raw, a) for i, (raw, a) in zip(ids, fresh)])
         archive.crawl_urls.record(_aliases(fresh))
         self.stats.duplicates += self.deduplicator.assign(archive, ids, precomputed)
+        self.stories.assign(archive, ids)
         self.stats.archived += len(ids)
 
     def _replace(self, batch: list[tuple[int, Article]]) -> None:

@@ -54,6 +54,7 @@ class Article:
     cluster_id: int | None = None  # the id of its duplicate group's representative (its own id: no copies)
     duplicate_kind: str | None = None  # exact | near | rewrite, for a copy; None for a representative
     similarity: float | None = None  # to the representative, for a copy
+    story_id: int | None = None  # the story it reports on: the id of that story's first article
     ingested_at: datetime | None = None
 
     @property
@@ -73,7 +74,7 @@ class Article:
 PUBLIC_FIELDS = (
     "id", "url", "source", "title", "author", "authors", "published", "modified", "date_confidence", "language",
     "site_name", "canonical_url", "description", "image", "access", "text", "text_hash", "cluster_id",
-    "duplicate_kind", "similarity", "origin", "ingested_at", "provenance", "extractor",
+    "duplicate_kind", "similarity", "story_id", "origin", "ingested_at", "provenance", "extractor",
 )  # fmt: skip
 
 

@@ -14,5 +14,6 @@ from __future__ import annotations
 
 from archive.api.newsarchive import NewsArchive, Stats, open
 from archive.store.catalog import Group, Page, SourceSummary
+from archive.store.storylist import Story, StoryTimeline
 
-__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "open"]
+__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "Story", "StoryTimeline", "open"]

@@ -187,8 +187,9 @@ from archive.cli.crawl import crawl  # noqa: E402
 from archive.cli.dedup import dedup, dups  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
 from archive.cli.serve import serve  # noqa: E402
+from archive.cli.stories import stories  # noqa: E402
 
-for _command in (crawl, dups, dedup, reextract, serve):
+for _command in (crawl, dups, dedup, reextract, serve, stories):
     cli.add_command(_command)
 
 

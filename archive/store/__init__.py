@@ -3,7 +3,7 @@
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
 ``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``dedup`` (signatures,
-band keys, groups), ``stories`` (story ids, term postings, merges), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
+band keys, groups), ``stories`` (story ids, term postings, merges) and ``story_list`` (stories read back), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
 search hits, groups and sources read back, for the Python API and the web view). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
 """
@@ -30,6 +30,7 @@ from archive.store.reports import Reports
 from archive.store.runs import Runs
 from archive.store.siteblocks import SiteBlocks
 from archive.store.stories import StoryTables
+from archive.store.storylist import StoryList
 
 LOGGER = logging.getLogger(__name__)
 
@@ -71,6 +72,7 @@ class Archive:
         self.crawl_urls = CrawlUrls(con)
         self.dedup = DedupTables(con)
         self.stories = StoryTables(con)
+        self.story_list = StoryList(con)
         self.reports = Reports(con)
         self.catalog = Catalog(con)
 

@@ -48,6 +48,9 @@ class Article:
     # Dedup signature input computed next to extraction (in the worker process), not stored:
     # (shingle_size, shingle hashes, anchor hashes) of ``text``.
     signature_input: tuple | None = field(default=None, repr=False, compare=False)
+    # Story term weights computed next to extraction, not stored: (lead_chars, title_weight,
+    # {term hash: weight}) of ``title`` and ``text``.
+    story_terms: tuple | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
     access: str | None = None  # free | teaser | paywalled (what the page says of its paywall)
     id: int | None = None

@@ -246,7 +246,7 @@ class ArchiveWriter:
         archive.articles.insert([(i, raw, a) for i, (raw, a) in zip(ids, fresh)])
         archive.crawl_urls.record(_aliases(fresh))
         self.stats.duplicates += self.deduplicator.assign(archive, ids, precomputed)
-        self.stories.assign(archive, ids)
+        self.stories.assign(archive, ids, {(a.title, a.text): a.story_terms for _, a in fresh if a.story_terms})
         self.stats.archived += len(ids)
 
     def _replace(self, batch: list[tuple[int, Article]]) -> None:

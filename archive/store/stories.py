@@ -15,7 +15,10 @@ import pyarrow as pa
 CONFIG_NAME = "stories"
 POSTING_SCHEMA = pa.schema([("key", pa.int64()), ("article_id", pa.int64()), ("weight", pa.float32())])
 DF_SCHEMA = pa.schema([("term", pa.uint32()), ("df", pa.int32())])
-KEY_SCHEMA = pa.schema([("key", pa.int64())])
+# A new article's keys (one per term and day of its window) with the term's weight and its moment.
+QUERY_SCHEMA = pa.schema(
+    [("article_id", pa.int64()), ("key", pa.int64()), ("weight", pa.float32()), ("moment", pa.float64())]
+)
 ASSIGN_SCHEMA = pa.schema([("article_id", pa.int64()), ("story_id", pa.int64())])
 # An article's moment on the story timeline: when it was published, else when it was archived.
 MOMENT = "epoch(coalesce(a.published, a.ingested_at))"
@@ -33,14 +36,14 @@ class StoryInput:
 
 
 @dataclass(frozen=True)
-class Posting:
-    """An earlier article that shares a term with a new one, in the window's days."""
+class StoryMatch:
+    """What a new article shares with one earlier story's reports in its time window."""
 
-    key: int
-    article_id: int
-    weight: float
+    article_id: int  # the new article
     story_id: int
-    moment: float
+    dot_sum: float  # sum over the story's reports in the window of the cosine with the new article
+    dot_max: float  # ... the largest of them
+    nearest: float  # seconds to the story's nearest report that shares a term
 
 
 class StoryTables:
@@ -49,11 +52,11 @@ class StoryTables:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
 
-    def _with(self, name: str, table: pa.Table, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    def _with(self, name: str, table: pa.Table, sql: str, params: object = None) -> list[tuple]:
         """Run ``sql`` with an Arrow table visible as ``name``; its rows."""
         self.con.register(name, table)
         try:
-            return self.con.execute(sql, list(params)).fetchall()
+            return self.con.execute(sql, params).fetchall()
         finally:
             self.con.unregister(name)
 
@@ -92,17 +95,31 @@ class StoryTables:
         rows = self._with("_story_terms", table, "SELECT d.term, d.df FROM _story_terms t JOIN story_df d USING (term)")
         return {int(term): int(df) for term, df in rows}
 
-    def postings(self, keys: Sequence[int]) -> list[Posting]:
-        """Postings of earlier articles under ``keys``, with their story and moment."""
-        table = pa.table({"key": pa.array(sorted(set(keys)), pa.int64())}, schema=KEY_SCHEMA)
+    def matches(
+        self, query: pa.Table, window: float, floor: float, story: int | None = None
+    ) -> list[StoryMatch]:
+        """For each new article in ``query``, the earlier stories whose reports within ``window``
+        seconds share its terms, when one of those reports has a cosine of at least ``floor``
+        (all of them with ``story``: that story only). One hash join of the keys with the postings."""
         rows = self._with(
-            "_story_keys",
-            table,
-            f"""SELECT p.key, p.article_id, p.weight, a.story_id, {MOMENT}
-                FROM _story_keys k JOIN story_postings p USING (key) JOIN articles a ON a.id = p.article_id
-                WHERE a.story_id IS NOT NULL""",
+            "_story_query",
+            query,
+            f"""
+            WITH pairs AS (
+                SELECT q.article_id AS new_id, p.article_id AS other, sum(q.weight * p.weight) AS dot,
+                       any_value(q.moment) AS moment
+                FROM _story_query q JOIN story_postings p USING (key) GROUP BY 1, 2
+            ), scored AS (
+                SELECT pairs.new_id, a.story_id, pairs.dot, abs({MOMENT} - pairs.moment) AS gap
+                FROM pairs JOIN articles a ON a.id = pairs.other
+                WHERE a.story_id IS NOT NULL AND ($story IS NULL OR a.story_id = $story)
+            )
+            SELECT new_id, story_id, sum(dot), max(dot), min(gap) FROM scored WHERE gap <= $window
+            GROUP BY 1, 2 HAVING $story IS NOT NULL OR max(dot) >= $floor
+            """,
+            {"window": window, "floor": floor, "story": story},
         )
-        return [Posting(int(k), int(i), float(w), int(s), float(m)) for k, i, w, s, m in rows]
+        return [StoryMatch(int(n), int(s), float(t), float(m), float(g)) for n, s, t, m, g in rows]
 
     def members_between(self, stories: Sequence[int], start: float, end: float) -> list[tuple[int, int, float]]:
         """(story, article, moment) of the stories' members whose moment lies in [start, end]."""

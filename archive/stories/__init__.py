@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from archive.errors import ConfigMismatch
-from archive.stories.assign import BatchAssigner
+from archive.stories.assign import BatchAssigner, PrecomputedTerms, postings_table
 from archive.stories.config import StoriesConfig
 from archive.store import Archive
-from archive.store.stories import ASSIGN_SCHEMA, DF_SCHEMA, POSTING_SCHEMA, StoryTables
+from archive.store.stories import ASSIGN_SCHEMA, DF_SCHEMA, StoryTables
 
 __all__ = ["StoriesConfig", "StoryAssigner"]
 
@@ -46,30 +46,25 @@ class StoryAssigner:
                 f"these are {self.config.fingerprint}); run 'newsarchive stories --rebuild' to recompute them"
             )
 
-    def assign(self, archive: Archive, new_ids: Sequence[int]) -> int:
-        """Place ``new_ids`` (already in their duplicate groups) into stories; return how many joined one."""
+    def assign(self, archive: Archive, new_ids: Sequence[int], precomputed: PrecomputedTerms | None = None) -> int:
+        """Place ``new_ids`` (already in their duplicate groups) into stories; return how many joined one.
+
+        ``precomputed`` maps (title, text) to the (lead_chars, title_weight, weights) computed where
+        the article was extracted; used only for a stored title and text equal to its key.
+        """
         if not new_ids:
             return 0
         tables = archive.stories
         if tables.fingerprint() is None:
             tables.record_config(self.config.fingerprint, self.config.to_json())
-        result = BatchAssigner(self.config, tables).assign(tables.inputs(sorted(new_ids)))
+        inputs = tables.inputs(sorted(new_ids))
+        result, vectors = BatchAssigner(self.config, tables).assign(inputs, precomputed or {})
         tables.write(
             pa.table(
                 {"article_id": list(result.story_of), "story_id": list(result.story_of.values())}, schema=ASSIGN_SCHEMA
             ),
-            pa.table(
-                {
-                    "key": [k for k, _, _ in result.postings],
-                    "article_id": [a for _, a, _ in result.postings],
-                    "weight": [w for _, _, w in result.postings],
-                },
-                schema=POSTING_SCHEMA,
-            ),
-            pa.table(
-                {"term": list(result.frequencies), "df": list(result.frequencies.values())},
-                schema=DF_SCHEMA,
-            ),
+            postings_table(inputs, vectors),
+            pa.table({"term": list(result.frequencies), "df": list(result.frequencies.values())}, schema=DF_SCHEMA),
         )
         tables.merge(result.merges)
         return sum(1 for article, story in result.story_of.items() if story != article)

@@ -1,40 +1,67 @@
 """One batch of new articles placed into stories, one article after the other in id order.
 
 Single-pass clustering in arrival order: a new article joins the story whose reports in its
-time window are most like it (mean TF-IDF cosine over the story's reports in the window,
-scaled down with the days to the nearest one), if that reaches the threshold; otherwise it
-starts a story of its own. A copy (an article in a duplicate group) goes where its group's
-earlier members are, and when those are in several stories, the stories merge into the oldest.
+time window are most like it (the mean cosine of their TF-IDF vectors with the article's,
+over the story's reports in the window, scaled down by the days to the nearest one), if that
+reaches the threshold; otherwise it starts a story of its own. A copy (a member of a duplicate
+group) goes where its group's earlier members are; when those are in several stories, the
+stories merge into the oldest.
+
+The mean is never above the best single cosine, so only stories with one report at least at
+the threshold can be joined: the archive's side is one query per batch that returns just
+those (StoryTables.matches); the batch's own earlier articles are compared here.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
 
 from archive.stories.config import StoriesConfig
 from archive.stories.terms import term_weights
-from archive.store.stories import Posting, StoryInput, StoryTables
+from archive.store.stories import POSTING_SCHEMA, QUERY_SCHEMA, StoryInput, StoryMatch, StoryTables
 
 DAY = 86400.0
+# (title, text) -> (lead_chars, title_weight, term weights), computed in the extraction workers.
+PrecomputedTerms = Mapping[tuple[str | None, str], tuple[Any, ...]]
 
 
-def day_of(moment: float) -> int:
-    return math.floor(moment / DAY)
+def posting_key(moment: float, term: int) -> int:
+    """The day in the high 32 bits, the term hash in the low: keys of one day sort together."""
+    return (math.floor(moment / DAY) << 32) | term
 
 
-def posting_key(day: int, term: int) -> int:
-    """Day in the high 32 bits, term hash in the low: keys of one day sort together."""
-    return (day << 32) | term
+def postings_table(inputs: list[StoryInput], vectors: list[dict[int, float]]) -> pa.Table:
+    """The postings of new articles: one per term, under the key of the article's own day."""
+    keys, ids, weights = [], [], []
+    for item, vector in zip(inputs, vectors):
+        terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
+        keys.append((math.floor(item.moment / DAY) << 32) | terms)
+        ids.append(np.full(len(vector), item.article_id, dtype=np.int64))
+        weights.append(np.fromiter(vector.values(), dtype=np.float32, count=len(vector)))
+    columns = [np.concatenate(c) if c else np.zeros(0) for c in (keys, ids, weights)]
+    return pa.table(dict(zip(POSTING_SCHEMA.names, columns)), schema=POSTING_SCHEMA)
 
 
 @dataclass
 class BatchResult:
     story_of: dict[int, int]  # article -> story, for the batch
     merges: list[tuple[int, int, int | None]] = field(default_factory=list)  # (story, into, article)
-    postings: list[tuple[int, int, float]] = field(default_factory=list)  # (key, article, weight)
     frequencies: Counter[int] = field(default_factory=Counter)  # term -> articles of the batch with it
+
+
+@dataclass
+class Report:
+    """An article of the batch, as later articles of the batch compare with it."""
+
+    moment: float
+    story: int
 
 
 class BatchAssigner:
@@ -44,22 +71,32 @@ class BatchAssigner:
         self.config = config
         self.tables = tables
         self.window = config.window_days * DAY
-        self.window_days = math.ceil(config.window_days)
         self.redirect: dict[int, int] = {}  # merged story -> the story it merged into
+        self.loaded: set[int] = set()  # stories whose archived reports near the batch are in ``moments``
+        self.first_new = 0  # the batch's first article id: older stories have archived reports
+        self.batch_terms: dict[int, list[tuple[int, float]]] = defaultdict(list)  # term -> (report, weight)
 
     def resolve(self, story: int) -> int:
         while story in self.redirect:
             story = self.redirect[story]
         return story
 
-    def vectors(self, inputs: list[StoryInput]) -> tuple[list[dict[int, float]], Counter[int]]:
+    def weights(self, item: StoryInput, precomputed: PrecomputedTerms) -> dict[int, float]:
+        c = self.config
+        ready = precomputed.get((item.title, item.text))
+        if ready is not None and ready[:2] == (c.lead_chars, c.title_weight):
+            return dict(ready[2])
+        return term_weights(item.title, item.text, c.lead_chars, c.title_weight)
+
+    def vectors(
+        self, inputs: list[StoryInput], precomputed: PrecomputedTerms
+    ) -> tuple[list[dict[int, float]], Counter[int]]:
         """Each article's unit TF-IDF vector of its heaviest terms; the batch's document frequencies.
 
-        IDF is that of the archive as it was when the article arrived (earlier batch members
-        and the article itself included), so the vectors are those of a one-by-one ingest.
+        The IDF is the archive's as it was when the article arrived (the batch's earlier articles
+        and the article itself counted), so vectors do not depend on how arrivals were batched.
         """
-        c = self.config
-        weights = [term_weights(i.title, i.text, c.lead_chars, c.title_weight, c.name_weight) for i in inputs]
+        weights = [self.weights(i, precomputed) for i in inputs]
         stored = self.tables.document_frequencies(sorted({t for w in weights for t in w}))
         seen = self.tables.assigned_count()
         batch: Counter[int] = Counter()
@@ -67,71 +104,129 @@ class BatchAssigner:
         for n, w in enumerate(weights, seen + 1):
             batch.update(w.keys())
             tfidf = {t: x * (math.log((n + 1) / (stored.get(t, 0) + batch[t] + 1)) + 1.0) for t, x in w.items()}
-            top = sorted(tfidf.items(), key=lambda kv: (-kv[1], kv[0]))[: c.max_terms]
+            top = sorted(tfidf.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.max_terms]
             norm = math.sqrt(sum(x * x for _, x in top)) or 1.0
-            vectors.append({t: x / norm for t, x in top})
+            # Rounded to float32 as stored, so a cosine is the same computed here or in the archive.
+            vectors.append({t: float(np.float32(x / norm)) for t, x in top})
         return vectors, batch
 
-    def assign(self, inputs: list[StoryInput]) -> BatchResult:
-        vectors, frequencies = self.vectors(inputs)
-        span = range(-self.window_days, self.window_days + 1)
-        keys = {posting_key(day_of(i.moment) + d, t) for i, v in zip(inputs, vectors) for t in v for d in span}
-        by_key: dict[int, list[Posting]] = defaultdict(list)
-        for p in self.tables.postings(sorted(keys)):
-            by_key[p.key].append(p)
-        candidates = sorted({p.story_id for ps in by_key.values() for p in ps})
-        moments: dict[int, list[float]] = defaultdict(list)  # story -> moments of its reports near the batch
+    def query(self, inputs: list[StoryInput], vectors: list[dict[int, float]]) -> pa.Table:
+        """Every key of each article's window: its terms on each day that window touches."""
+        reach = math.ceil(self.config.window_days)
+        offsets = np.arange(-reach, reach + 1, dtype=np.int64)
+        ids, keys, weights, moments = [], [], [], []
+        for item, vector in zip(inputs, vectors):
+            terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
+            days = math.floor(item.moment / DAY) + offsets
+            keys.append(((days[:, None] << 32) | terms[None, :]).ravel())
+            weights.append(np.tile(np.fromiter(vector.values(), dtype=np.float32, count=len(vector)), len(offsets)))
+            ids.append(np.full(len(vector) * len(offsets), item.article_id, dtype=np.int64))
+            moments.append(np.full(len(vector) * len(offsets), item.moment, dtype=np.float64))
+        columns = [np.concatenate(c) if c else np.zeros(0) for c in (ids, keys, weights, moments)]
+        return pa.table(dict(zip(QUERY_SCHEMA.names, columns)), schema=QUERY_SCHEMA)
+
+    def assign(
+        self, inputs: list[StoryInput], precomputed: PrecomputedTerms
+    ) -> tuple[BatchResult, list[dict[int, float]]]:
+        vectors, frequencies = self.vectors(inputs, precomputed)
+        query = self.query(inputs, vectors)
+        found: dict[int, dict[int, StoryMatch]] = defaultdict(dict)
+        for match in self.tables.matches(query, self.window, self.config.threshold):
+            found[match.article_id][match.story_id] = match
+        self.first_new = min((i.article_id for i in inputs), default=0)
+        moments: dict[int, list[float]] = defaultdict(list)  # story -> moments of its archived reports
         if inputs:
             lo = min(i.moment for i in inputs) - self.window
             hi = max(i.moment for i in inputs) + self.window
-            for story, _, moment in self.tables.members_between(candidates, lo, hi):
+            stories = sorted({s for per in found.values() for s in per})
+            self.loaded = set(stories)
+            for story, _, moment in self.tables.members_between(stories, lo, hi):
                 moments[story].append(moment)
         groups = self.tables.group_stories(sorted({i.cluster_id for i in inputs}))
         result = BatchResult(story_of={}, frequencies=frequencies)
+        batch: list[Report] = []
         for item, vector in zip(inputs, vectors):
             earlier = {self.resolve(s) for s in groups.get(item.cluster_id, ())}
-            story = min(earlier) if earlier else self._best(item, vector, by_key, moments)
+            if earlier:
+                story = min(earlier)
+            else:
+                story = self._best(item, vector, query, found.get(item.article_id, {}), batch, moments)
             for other in sorted(earlier - {story}):
                 self._merge(other, story, item.article_id, moments, result)
             result.story_of[item.article_id] = story
             groups.setdefault(item.cluster_id, set()).add(story)
             moments[story].append(item.moment)
-            day = day_of(item.moment)
             for term, weight in vector.items():
-                key = posting_key(day, term)
-                by_key[key].append(Posting(key, item.article_id, weight, story, item.moment))
-                result.postings.append((key, item.article_id, weight))
+                self.batch_terms[term].append((len(batch), weight))
+            batch.append(Report(item.moment, story))
         result.story_of = {a: self.resolve(s) for a, s in result.story_of.items()}
         result.merges = [(s, self.resolve(into), a) for s, into, a in result.merges]
-        return result
+        return result, vectors
 
     def _best(
         self,
         item: StoryInput,
         vector: dict[int, float],
-        by_key: dict[int, list[Posting]],
+        query: pa.Table,
+        archived: dict[int, StoryMatch],
+        batch: list[Report],
         moments: dict[int, list[float]],
     ) -> int:
         """The story this article joins, or its own id for a new one."""
-        day = day_of(item.moment)
-        dots: dict[int, float] = defaultdict(float)
+        dot_sum: dict[int, float] = defaultdict(float)
+        dot_max: dict[int, float] = defaultdict(float)
         nearest: dict[int, float] = {}
+        for match in archived.values():
+            story = self.resolve(match.story_id)
+            dot_sum[story] += match.dot_sum
+            dot_max[story] = max(dot_max[story], match.dot_max)
+            nearest[story] = min(nearest.get(story, match.nearest), match.nearest)
+        local: dict[int, float] = defaultdict(float)  # best cosine with the batch's own reports, by story
+        dots: dict[int, float] = defaultdict(float)
         for term, weight in vector.items():
-            for d in range(-self.window_days, self.window_days + 1):
-                for p in by_key.get(posting_key(day + d, term), ()):
-                    gap = abs(p.moment - item.moment)
-                    if gap > self.window:
-                        continue
-                    story = self.resolve(p.story_id)
-                    dots[story] += weight * p.weight
-                    nearest[story] = min(nearest.get(story, gap), gap)
-        best, best_similarity = item.article_id, self.config.threshold
-        for story in sorted(dots):
+            for index, other in self.batch_terms.get(term, ()):
+                dots[index] += weight * other
+        for index, dot in dots.items():
+            report = batch[index]
+            gap = abs(report.moment - item.moment)
+            if gap > self.window:
+                continue
+            story = self.resolve(report.story)
+            dot_sum[story] += dot
+            local[story] = max(local[story], dot)
+            nearest[story] = min(nearest.get(story, gap), gap)
+        for story, best in local.items():
+            if best >= self.config.threshold and story < self.first_new and story not in dot_max:
+                self._archived_side(item, vector, story, dot_sum, nearest, moments)
+            dot_max[story] = max(dot_max[story], best)
+        best_story, best_similarity = item.article_id, self.config.threshold
+        for story in sorted(dot_sum):
+            if dot_max[story] < self.config.threshold:
+                continue
             reports = sum(1 for m in moments.get(story, ()) if abs(m - item.moment) <= self.window) or 1
-            similarity = dots[story] / reports * math.exp(-self.config.decay_per_day * nearest[story] / DAY)
-            if similarity >= best_similarity and (best == item.article_id or similarity > best_similarity):
-                best, best_similarity = story, similarity
-        return best
+            similarity = dot_sum[story] / reports * math.exp(-self.config.decay_per_day * nearest[story] / DAY)
+            if similarity > best_similarity or (similarity == best_similarity and best_story == item.article_id):
+                best_story, best_similarity = story, similarity
+        return best_story
+
+    def _archived_side(
+        self,
+        item: StoryInput,
+        vector: dict[int, float],
+        story: int,
+        dot_sum: dict[int, float],
+        nearest: dict[int, float],
+        moments: dict[int, list[float]],
+    ) -> None:
+        """Add the archive's reports of a story the article can join through the batch alone (rare:
+        the batch query returned only stories with a report at the threshold)."""
+        for match in self.tables.matches(self.query([item], [vector]), self.window, 0.0, story=story):
+            dot_sum[story] += match.dot_sum
+            nearest[story] = min(nearest[story], match.nearest)
+        if story not in self.loaded:
+            self.loaded.add(story)
+            span = (item.moment - self.window, item.moment + self.window)
+            moments[story].extend(m for _, _, m in self.tables.members_between([story], *span))
 
     def _merge(
         self, story: int, into: int, article: int | None, moments: dict[int, list[float]], result: BatchResult

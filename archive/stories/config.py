@@ -23,7 +23,6 @@ class StoriesConfig:
     threshold: float = 0.2  # mean cosine with the story's reports in the window, to join it
     lead_chars: int = 1000  # the headline and this much of the text say what happened
     title_weight: float = 2.0  # a headline word counts this much more than a word of the lead
-    name_weight: float = 1.0  # ... and a capitalised word or number inside a sentence this much more
     max_terms: int = 80  # heaviest terms kept per article (postings, cosine)
 
     @property

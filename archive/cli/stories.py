@@ -85,7 +85,7 @@ def _timeline(archive: NewsArchive, story_id: int, as_json: bool) -> None:
         title_justify="left",
     )
     for column in ("time", "id", "source", "headline", "report"):
-        table.add_column(column, overflow="fold", no_wrap=column not in ("headline", "source"))
+        table.add_column(column, overflow="fold", no_wrap=column != "headline")
     for m in timeline.members:
         moment = m.published or m.ingested_at
         when = moment.strftime("%Y-%m-%d %H:%M") if moment else ""

@@ -16,7 +16,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.api import Group, NewsArchive, Page, SourceSummary, Stats, open
+    from archive.api import Group, NewsArchive, Page, SourceSummary, Stats, Story, StoryTimeline, open
     from archive.errors import (
         ArchiveError,
         ArchiveLocked,
@@ -36,6 +36,8 @@ _HOMES = {
     "Page": "archive.api",
     "SourceSummary": "archive.api",
     "Stats": "archive.api",
+    "Story": "archive.api",
+    "StoryTimeline": "archive.api",
     "NotFound": "archive.errors",
     "ReadOnlyArchive": "archive.errors",
     "Archive": "archive.store",
@@ -65,6 +67,8 @@ __all__ = [
     "Rejection",
     "SourceSummary",
     "Stats",
+    "Story",
+    "StoryTimeline",
     "open",
 ]
 

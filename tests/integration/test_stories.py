@@ -158,6 +158,7 @@ def test_rebuild_recomputes_the_same_stories_and_old_archives_are_told_to_rebuil
 def test_python_api_reads_stories(reported):
     with archive.open(reported) as a:
         stories = a.stories()
+        assert all(isinstance(s, archive.Story) for s in stories)
         assert [s.articles for s in stories] == [3, 2, 1]
         flood = a.story(stories[0].story_id)
         assert [m.source for m in flood.members] == ["riverside.example", "westcountry.example", "courier.example"]

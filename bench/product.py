@@ -49,9 +49,7 @@ class Run:
         return self
 
 
-def newsarchive(
-    db: Path | str, *args: str, allowed: Sequence[int] = (0,), command: Sequence[str] | None = None
-) -> Run:
+def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,), command: Sequence[str] | None = None) -> Run:
     """``newsarchive --db DB ARGS...`` in a child process, with that process's own resource use
     (``command``: another installation's ``newsarchive``, for an A/B comparison)."""
     argv = [*(command or newsarchive_command()), "--db", str(db), *args]

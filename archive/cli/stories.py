@@ -11,8 +11,8 @@ from rich.table import Table
 from archive.api import NewsArchive
 from archive.ingest.writer import ArchiveWriter
 from archive.models import Article
-from archive.stories import StoriesConfig
 from archive.store import Archive
+from archive.stories import StoriesConfig
 
 
 @click.command()
@@ -20,9 +20,7 @@ from archive.store import Archive
 @click.option("--since", metavar="DATE", help="Only stories with a report published since DATE (YYYY-MM-DD).")
 @click.option("--source", metavar="S", help="Only stories with a report from this source.")
 @click.option("--newest", is_flag=True, help="Most recent first (default: largest first).")
-@click.option(
-    "--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Stories listed (0: all)."
-)
+@click.option("--limit", type=click.IntRange(min=0), default=50, show_default=True, help="Stories listed (0: all).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per story (or the timeline as one).")
 @click.option("--rebuild", is_flag=True, help="Assign every article to stories again from scratch.")
 @click.pass_context
@@ -76,7 +74,11 @@ def stories(ctx, story_id, since, source, newest, limit, as_json, rebuild):
 def _timeline(archive: NewsArchive, story_id: int, as_json: bool) -> None:
     timeline = archive.story(story_id)
     if as_json:
-        record = {**timeline.story.to_dict(), "merged": timeline.merged, "members": [_member(m) for m in timeline.members]}
+        record = {
+            **timeline.story.to_dict(),
+            "merged": timeline.merged,
+            "members": [_member(m) for m in timeline.members],
+        }
         click.echo(json.dumps(record, ensure_ascii=False))
         return
     story = timeline.story

@@ -22,10 +22,10 @@ from typing import Any
 from archive.dedup import Deduplicator
 from archive.extract.siteblocks import SiteBoilerplate
 from archive.models import Article, RawDocument, Rejection
-from archive.stories import StoryAssigner
 from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
+from archive.stories import StoryAssigner
 
 LOGGER = logging.getLogger(__name__)
 

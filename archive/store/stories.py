@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import duckdb
 import pyarrow as pa
@@ -52,7 +53,7 @@ class StoryTables:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
 
-    def _with(self, name: str, table: pa.Table, sql: str, params: object = None) -> list[tuple]:
+    def _with(self, name: str, table: pa.Table, sql: str, params: object = None) -> list[tuple[Any, ...]]:
         """Run ``sql`` with an Arrow table visible as ``name``; its rows."""
         self.con.register(name, table)
         try:
@@ -95,9 +96,7 @@ class StoryTables:
         rows = self._with("_story_terms", table, "SELECT d.term, d.df FROM _story_terms t JOIN story_df d USING (term)")
         return {int(term): int(df) for term, df in rows}
 
-    def matches(
-        self, query: pa.Table, window: float, floor: float, story: int | None = None
-    ) -> list[StoryMatch]:
+    def matches(self, query: pa.Table, window: float, floor: float, story: int | None = None) -> list[StoryMatch]:
         """For each new article in ``query``, the earlier stories whose reports within ``window``
         seconds share its terms, when one of those reports has a cosine of at least ``floor``
         (all of them with ``story``: that story only). One hash join of the keys with the postings."""

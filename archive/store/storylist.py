@@ -65,7 +65,8 @@ class StoryList:
         offset: int = 0,
     ) -> list[Story]:
         """Stories with a report published since ``since`` / from ``source``; largest (or newest) first."""
-        clauses, params = ["TRUE"], []
+        clauses: list[str] = ["TRUE"]
+        params: list[Any] = []
         if since is not None:
             clauses.append("a.published >= ?")
             params.append(utc(since))

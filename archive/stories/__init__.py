@@ -17,10 +17,10 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from archive.errors import ConfigMismatch
+from archive.store import Archive
+from archive.store.stories import ASSIGN_SCHEMA, DF_SCHEMA
 from archive.stories.assign import BatchAssigner, PrecomputedTerms, postings_table
 from archive.stories.config import StoriesConfig
-from archive.store import Archive
-from archive.store.stories import ASSIGN_SCHEMA, DF_SCHEMA, StoryTables
 
 __all__ = ["StoriesConfig", "StoryAssigner"]
 

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
+from archive.store.stories import POSTING_SCHEMA, QUERY_SCHEMA, StoryInput, StoryMatch, StoryTables
 from archive.stories.config import StoriesConfig
 from archive.stories.terms import term_weights
-from archive.store.stories import POSTING_SCHEMA, QUERY_SCHEMA, StoryInput, StoryMatch, StoryTables
 
 DAY = 86400.0
 # (title, text) -> (lead_chars, title_weight, term weights), computed in the extraction workers.

@@ -46,9 +46,9 @@ def _stems(text: str) -> list[str]:
 def term_weights(title: str | None, text: str, lead_chars: int, title_weight: float) -> dict[int, float]:
     """Term hash -> sublinear frequency over the headline (each word counted ``title_weight``
     times) and the first ``lead_chars`` characters of the text."""
-    counts: Counter[str] = Counter(_stems(text[:lead_chars]))
+    counts: dict[str, float] = dict(Counter(_stems(text[:lead_chars])))
     for stem in _stems(title or ""):
-        counts[stem] += title_weight
+        counts[stem] = counts.get(stem, 0.0) + title_weight
     weights: dict[int, float] = {}
     for stem, count in counts.items():
         term = term_hash(stem)

@@ -17,27 +17,51 @@ SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 # Three outlets report one flood in their own words; another day brings a different event about the
 # same town, river and council; on the flood's day two outlets report an unrelated rate decision.
 REPORTS = [
-    ("riverside.example", "2025-03-10T07:00:00+00:00", "Thousands leave their homes as the River Avon bursts its banks in Bath",
-     "Emergency crews evacuated about 3,000 residents from low-lying streets in Bath overnight after the River Avon "
-     "rose to its highest level on record. The Environment Agency issued a severe flood warning, the rail line to "
-     "Bristol was closed and schools in the city centre will stay shut."),
-    ("westcountry.example", "2025-03-10T09:30:00+00:00", "Bath evacuates 3,000 people after record River Avon flood",
-     "Record water levels on the River Avon forced the evacuation of roughly 3,000 people in Bath, the Environment "
-     "Agency said. Trains between Bath and Bristol were cancelled and several city-centre schools closed as flood "
-     "water covered streets near the river."),
-    ("courier.example", "2025-03-11T06:15:00+00:00", "River Avon floods Bath: homes evacuated, Bristol rail line shut",
-     "Flood water from the River Avon filled streets in Bath, where some 3,000 residents had to leave their homes. "
-     "The Environment Agency's severe warning remains in place; the Bath to Bristol railway is closed and schools "
-     "are shut."),
-    ("riverside.example", "2025-03-24T08:00:00+00:00", "Bath council approves new River Avon flood defences",
-     "Bath council voted to spend 40 million pounds on new walls and pumps along the River Avon, two weeks after "
-     "the city was flooded. Work on the defences will start in the summer and take three years, the council said."),
-    ("markets.example", "2025-03-10T12:00:00+00:00", "Central bank raises interest rates to 4.5 percent",
-     "The central bank raised its main interest rate by a quarter point to 4.5 percent on Monday, its third increase "
-     "this year, saying inflation was still too high. Mortgage lenders are expected to pass on the rise."),
-    ("business.example", "2025-03-10T13:10:00+00:00", "Interest rates rise to 4.5% as central bank fights inflation",
-     "Borrowing costs rose again as the central bank lifted interest rates to 4.5 percent, warning that inflation "
-     "remains well above its target. Economists expect mortgage rates to follow."),
+    (
+        "riverside.example",
+        "2025-03-10T07:00:00+00:00",
+        "Thousands leave their homes as the River Avon bursts its banks in Bath",
+        "Emergency crews evacuated about 3,000 residents from low-lying streets in Bath overnight after the River Avon "
+        "rose to its highest level on record. The Environment Agency issued a severe flood warning, the rail line to "
+        "Bristol was closed and schools in the city centre will stay shut.",
+    ),
+    (
+        "westcountry.example",
+        "2025-03-10T09:30:00+00:00",
+        "Bath evacuates 3,000 people after record River Avon flood",
+        "Record water levels on the River Avon forced the evacuation of roughly 3,000 people in Bath, the Environment "
+        "Agency said. Trains between Bath and Bristol were cancelled and several city-centre schools closed as flood "
+        "water covered streets near the river.",
+    ),
+    (
+        "courier.example",
+        "2025-03-11T06:15:00+00:00",
+        "River Avon floods Bath: homes evacuated, Bristol rail line shut",
+        "Flood water from the River Avon filled streets in Bath, where some 3,000 residents had to leave their homes. "
+        "The Environment Agency's severe warning remains in place; the Bath to Bristol railway is closed and schools "
+        "are shut.",
+    ),
+    (
+        "riverside.example",
+        "2025-03-24T08:00:00+00:00",
+        "Bath council approves new River Avon flood defences",
+        "Bath council voted to spend 40 million pounds on new walls and pumps along the River Avon, two weeks after "
+        "the city was flooded. Work on the defences will start in the summer and take three years, the council said.",
+    ),
+    (
+        "markets.example",
+        "2025-03-10T12:00:00+00:00",
+        "Central bank raises interest rates to 4.5 percent",
+        "The central bank raised its main interest rate by a quarter point to 4.5 percent on Monday, its third increase "
+        "this year, saying inflation was still too high. Mortgage lenders are expected to pass on the rise.",
+    ),
+    (
+        "business.example",
+        "2025-03-10T13:10:00+00:00",
+        "Interest rates rise to 4.5% as central bank fights inflation",
+        "Borrowing costs rose again as the central bank lifted interest rates to 4.5 percent, warning that inflation "
+        "remains well above its target. Economists expect mortgage rates to follow.",
+    ),
 ]
 
 
@@ -51,7 +75,9 @@ def write_jsonl(path: Path, reports) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for n, (source, published, title, text) in enumerate(reports):
             url = f"https://{source}/news/{published[:10]}/{n}-{title[:20].replace(' ', '-').lower()}"
-            f.write(json.dumps({"url": url, "source": source, "published": published, "title": title, "text": text}) + "\n")
+            f.write(
+                json.dumps({"url": url, "source": source, "published": published, "title": title, "text": text}) + "\n"
+            )
     return path
 
 

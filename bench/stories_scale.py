@@ -5,11 +5,17 @@ The method of bench/dedup_scale.py (whose ``build`` it uses), with dated article
 1. Generates ``max(--sizes) + --batch`` news-like articles (bench/newsgen.py) with a
    ``published`` time, ``--per-day`` articles a day in order, as JSONL, and builds archives of
    each size with this checkout's ``newsarchive ingest`` (so the archives have their stories).
-2. Each round, for every size (0 = a fresh archive; the order alternates between rounds), copies
+2. The new batch is the same articles for every size, each dated as if published right after
+   the archive's last one (so every size has the same density of reports in the batch's time
+   window, and only the archive beyond the window differs).
+3. Each round, for every size (0 = a fresh archive; the order alternates between rounds), copies
    that archive twice (not timed) and times the same ``newsarchive --db COPY ingest --quiet
    --workers W batch.jsonl`` with this checkout's command and with ``--baseline``, the command of
    a checkout without stories (main before the stories branch): the same loading, extraction,
    dedup and commit, without story assignment.
+
+Archives built earlier (``--keep``) get ``newsarchive stories --rebuild`` first, so that their
+stories are those of this checkout's parameters.
 
 Reported per size: median wall and CPU ms per new article of both, the ratio of the two in each
 round (what stories add), and each command's time at the largest size over the smallest
@@ -22,14 +28,16 @@ round (what stories add), and each command's time at the largest size over the s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import sys
 import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from dedup_scale import build, copy_archive
-from newsgen import NewsGenerator
+from newsgen import FIRST_DAY, NewsGenerator
 from product import Run, newsarchive, remove_db
 
 
@@ -37,6 +45,17 @@ def joined(db: Path, size: int) -> int:
     """New articles (ids after the archive's first ``size``) placed into a story begun before them."""
     query = f"SELECT count(*) FROM articles WHERE id > {size} AND story_id <> id"
     return int(newsarchive(db, "sql", query, "--format", "csv").stdout.splitlines()[1])
+
+
+def dated_batch(batch_file: Path, size: int, per_day: int) -> Path:
+    """The batch with its articles published right after the first ``size`` articles."""
+    out = batch_file.with_name(f"new-batch-after-{size}.jsonl")
+    with batch_file.open(encoding="utf-8") as source, out.open("w", encoding="utf-8") as target:
+        for n, line in enumerate(source):
+            record = json.loads(line)
+            record["published"] = (FIRST_DAY + timedelta(days=(size + n) / per_day)).isoformat()
+            target.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return out
 
 
 def main() -> int:
@@ -55,11 +74,17 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-stories-scale-") as tmp_name:
         root = args.keep or Path(tmp_name)
         root.mkdir(parents=True, exist_ok=True)
+        reused = (root / "built.json").exists()
         snapshots, batch_file = build(sizes, args.batch, root, NewsGenerator(per_day=args.per_day))
+        if reused:
+            for size, snapshot in snapshots.items():
+                run = newsarchive(snapshot, "stories", "--rebuild")
+                print(f"stories --rebuild of {size:,} articles: {run.wall:.0f} s; {run.stdout.strip()}")
+        batches = {size: dated_batch(batch_file, size, args.per_day) for size in [0, *sizes]}
         work = root / "work.duckdb"
         runs: dict[str, dict[int, list[Run]]] = {"stories": {}, "baseline": {}}
         joins: dict[int, int] = {}
-        ingest = ("ingest", "--quiet", "--workers", str(args.workers), str(batch_file))
+        ingest = ("ingest", "--quiet", "--workers", str(args.workers))
         for round_number in range(args.rounds):
             order = [0, *sizes] if round_number % 2 == 0 else [*reversed(sizes), 0]
             for size in order:
@@ -69,7 +94,8 @@ def main() -> int:
                         copy_archive(snapshots[size], work)
                     else:
                         remove_db(work)
-                    runs[name].setdefault(size, []).append(newsarchive(work, *ingest, command=command))
+                    run = newsarchive(work, *ingest, str(batches[size]), command=command)
+                    runs[name].setdefault(size, []).append(run)
                     if name == "stories":
                         joins[size] = joined(work, size)
         remove_db(work)

@@ -4,9 +4,9 @@ ingest, crawl and reextract all write through ``ArchiveWriter``. Articles and re
 be handed in from any thread; a writer thread of its own, the only one that writes to the
 archive's connection, commits them in batches. A batch is: drop URLs already archived, learn
 and strip per-site boilerplate, insert articles with their raw documents, record crawl
-aliases, place the new articles into duplicate groups and then into stories, all in one transaction, so a crash or a
-stop leaves the archive at the last committed batch. The run row is written when the writer
-opens and completed when it closes (also after an error or a stop).
+aliases, place the new articles into duplicate groups and then into stories, all in one
+transaction, so a crash or a stop leaves the archive at the last committed batch. The run row
+is written when the writer opens and completed when it closes (also after an error or a stop).
 """
 
 from __future__ import annotations
@@ -226,7 +226,7 @@ class ArchiveWriter:
                     self.stories.rebuild(self.archive)
         except BaseException as exc:
             self.error = exc
-            LOGGER.error("placing the duplicate groups again failed; the archive keeps its groups: %s", exc)
+            LOGGER.error("placing the groups or stories again failed; the archive keeps them as they were: %s", exc)
 
     def _insert(self, batch: list[tuple[RawDocument, Article]]) -> None:
         archive = self.archive

@@ -63,7 +63,7 @@ class StoryAssigner:
             pa.table(
                 {"article_id": list(result.story_of), "story_id": list(result.story_of.values())}, schema=ASSIGN_SCHEMA
             ),
-            postings_table(inputs, vectors),
+            postings_table(inputs, vectors, self.config.indexed_terms),
             pa.table({"term": list(result.frequencies), "df": list(result.frequencies.values())}, schema=DF_SCHEMA),
         )
         tables.merge(result.merges)

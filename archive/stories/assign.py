@@ -14,6 +14,7 @@ those (StoryTables.matches); the batch's own earlier articles are compared here.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Mapping
@@ -37,10 +38,12 @@ def posting_key(moment: float, term: int) -> int:
     return (math.floor(moment / DAY) << 32) | term
 
 
-def postings_table(inputs: list[StoryInput], vectors: list[dict[int, float]]) -> pa.Table:
-    """The postings of new articles: one per term, under the key of the article's own day."""
+def postings_table(inputs: list[StoryInput], vectors: list[dict[int, float]], limit: int) -> pa.Table:
+    """The postings of new articles: one per term of the ``limit`` heaviest, under the key of the
+    article's own day."""
     keys, ids, weights = [], [], []
-    for item, vector in zip(inputs, vectors):
+    for item, whole in zip(inputs, vectors):
+        vector = dict(itertools.islice(whole.items(), limit))  # the heaviest first
         terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
         keys.append((math.floor(item.moment / DAY) << 32) | terms)
         ids.append(np.full(len(vector), item.article_id, dtype=np.int64))
@@ -156,7 +159,7 @@ class BatchAssigner:
             result.story_of[item.article_id] = story
             groups.setdefault(item.cluster_id, set()).add(story)
             moments[story].append(item.moment)
-            for term, weight in vector.items():
+            for term, weight in itertools.islice(vector.items(), self.config.indexed_terms):
                 self.batch_terms[term].append((len(batch), weight))
             batch.append(Report(item.moment, story))
         result.story_of = {a: self.resolve(s) for a, s in result.story_of.items()}

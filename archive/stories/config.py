@@ -20,10 +20,11 @@ class StoriesConfig:
 
     window_days: float = 2.0  # an article may join a story with a report at most this far away in time
     decay_per_day: float = 0.5  # similarity is scaled by exp(-decay * days to the story's nearest report)
-    threshold: float = 0.2  # mean cosine with the story's reports in the window, to join it
+    threshold: float = 0.12  # mean cosine with the story's reports in the window, to join it
     lead_chars: int = 1000  # the headline and this much of the text say what happened
     title_weight: float = 2.0  # a headline word counts this much more than a word of the lead
-    max_terms: int = 80  # heaviest terms kept per article (postings, cosine)
+    max_terms: int = 80  # heaviest terms of a new article compared (its unit vector)
+    indexed_terms: int = 20  # heaviest terms of an archived article it is compared by (its postings)
 
     @property
     def fingerprint(self) -> str:

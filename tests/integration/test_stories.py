@@ -74,7 +74,8 @@ def run(db: Path, *args: str, code: int = 0) -> str:
 def write_jsonl(path: Path, reports) -> Path:
     with path.open("w", encoding="utf-8") as f:
         for n, (source, published, title, text) in enumerate(reports):
-            url = f"https://{source}/news/{published[:10]}/{n}-{title[:20].replace(' ', '-').lower()}"
+            # One syndication host for every outlet: the outlet is the line's "source", not the URL's host.
+            url = f"https://feeds.example.net/{source}/{published[:10]}/{n}-{title[:20].replace(' ', '-').lower()}"
             f.write(
                 json.dumps({"url": url, "source": source, "published": published, "title": title, "text": text}) + "\n"
             )

@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/crawl.py
 	$(BIN)/python bench/dedup_scale.py
 	$(BIN)/python bench/dedup_eval.py
+	$(BIN)/python bench/stories_eval.py --split test
 	$(BIN)/python bench/bad_input.py
 	$(BIN)/python bench/web.py
 

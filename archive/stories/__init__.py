@@ -19,8 +19,9 @@ import pyarrow as pa
 from archive.errors import ConfigMismatch
 from archive.store import Archive
 from archive.store.stories import ASSIGN_SCHEMA, DF_SCHEMA
-from archive.stories.assign import BatchAssigner, PrecomputedTerms, postings_table
+from archive.stories.assign import BatchAssigner, PrecomputedTerms
 from archive.stories.config import StoriesConfig
+from archive.stories.postings import postings_table
 
 __all__ = ["StoriesConfig", "StoryAssigner"]
 

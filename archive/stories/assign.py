@@ -22,34 +22,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import pyarrow as pa
 
-from archive.store.stories import POSTING_SCHEMA, QUERY_SCHEMA, StoryInput, StoryMatch, StoryTables
+from archive.store.stories import StoryInput, StoryMatch, StoryTables
 from archive.stories.config import StoriesConfig
+from archive.stories.postings import DAY, window_keys
 from archive.stories.terms import term_weights
 
-DAY = 86400.0
 # (title, text) -> (lead_chars, title_weight, term weights), computed in the extraction workers.
 PrecomputedTerms = Mapping[tuple[str | None, str], tuple[Any, ...]]
-
-
-def posting_key(moment: float, term: int) -> int:
-    """The day in the high 32 bits, the term hash in the low: keys of one day sort together."""
-    return (math.floor(moment / DAY) << 32) | term
-
-
-def postings_table(inputs: list[StoryInput], vectors: list[dict[int, float]], limit: int) -> pa.Table:
-    """The postings of new articles: one per term of the ``limit`` heaviest, under the key of the
-    article's own day."""
-    keys, ids, weights = [], [], []
-    for item, whole in zip(inputs, vectors):
-        vector = dict(itertools.islice(whole.items(), limit))  # the heaviest first
-        terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
-        keys.append((math.floor(item.moment / DAY) << 32) | terms)
-        ids.append(np.full(len(vector), item.article_id, dtype=np.int64))
-        weights.append(np.fromiter(vector.values(), dtype=np.float32, count=len(vector)))
-    columns = [np.concatenate(c) if c else np.zeros(0) for c in (keys, ids, weights)]
-    return pa.table(dict(zip(POSTING_SCHEMA.names, columns)), schema=POSTING_SCHEMA)
 
 
 @dataclass
@@ -113,26 +93,11 @@ class BatchAssigner:
             vectors.append({t: float(np.float32(x / norm)) for t, x in top})
         return vectors, batch
 
-    def query(self, inputs: list[StoryInput], vectors: list[dict[int, float]]) -> pa.Table:
-        """Every key of each article's window: its terms on each day that window touches."""
-        reach = math.ceil(self.config.window_days)
-        offsets = np.arange(-reach, reach + 1, dtype=np.int64)
-        ids, keys, weights, moments = [], [], [], []
-        for item, vector in zip(inputs, vectors):
-            terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
-            days = math.floor(item.moment / DAY) + offsets
-            keys.append(((days[:, None] << 32) | terms[None, :]).ravel())
-            weights.append(np.tile(np.fromiter(vector.values(), dtype=np.float32, count=len(vector)), len(offsets)))
-            ids.append(np.full(len(vector) * len(offsets), item.article_id, dtype=np.int64))
-            moments.append(np.full(len(vector) * len(offsets), item.moment, dtype=np.float64))
-        columns = [np.concatenate(c) if c else np.zeros(0) for c in (ids, keys, weights, moments)]
-        return pa.table(dict(zip(QUERY_SCHEMA.names, columns)), schema=QUERY_SCHEMA)
-
     def assign(
         self, inputs: list[StoryInput], precomputed: PrecomputedTerms
     ) -> tuple[BatchResult, list[dict[int, float]]]:
         vectors, frequencies = self.vectors(inputs, precomputed)
-        query = self.query(inputs, vectors)
+        query = window_keys(inputs, vectors, self.config.window_days)
         found: dict[int, dict[int, StoryMatch]] = defaultdict(dict)
         for match in self.tables.matches(query, self.window, self.config.threshold):
             found[match.article_id][match.story_id] = match
@@ -153,7 +118,7 @@ class BatchAssigner:
             if earlier:
                 story = min(earlier)
             else:
-                story = self._best(item, vector, query, found.get(item.article_id, {}), batch, moments)
+                story = self._best(item, vector, found.get(item.article_id, {}), batch, moments)
             for other in sorted(earlier - {story}):
                 self._merge(other, story, item.article_id, moments, result)
             result.story_of[item.article_id] = story
@@ -170,7 +135,6 @@ class BatchAssigner:
         self,
         item: StoryInput,
         vector: dict[int, float],
-        query: pa.Table,
         archived: dict[int, StoryMatch],
         batch: list[Report],
         moments: dict[int, list[float]],
@@ -223,7 +187,9 @@ class BatchAssigner:
     ) -> None:
         """Add the archive's reports of a story the article can join through the batch alone (rare:
         the batch query returned only stories with a report at the threshold)."""
-        for match in self.tables.matches(self.query([item], [vector]), self.window, 0.0, story=story):
+        for match in self.tables.matches(
+            window_keys([item], [vector], self.config.window_days), self.window, 0.0, story=story
+        ):
             dot_sum[story] += match.dot_sum
             nearest[story] = min(nearest[story], match.nearest)
         if story not in self.loaded:

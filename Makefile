@@ -42,6 +42,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/revisit.py
 	$(BIN)/python bench/dedup_scale.py
 	$(BIN)/python bench/dedup_eval.py
+	$(BIN)/python bench/stories_eval.py --split test
 	$(BIN)/python bench/bad_input.py
 	$(BIN)/python bench/web.py
 

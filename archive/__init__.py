@@ -16,7 +16,18 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from archive.api import Group, NewsArchive, Page, SourceSummary, Stats, SyndicationPair, Version, open
+    from archive.api import (
+        Group,
+        NewsArchive,
+        Page,
+        SourceSummary,
+        Stats,
+        Story,
+        StoryTimeline,
+        SyndicationPair,
+        Version,
+        open,
+    )
     from archive.errors import (
         ArchiveError,
         ArchiveLocked,
@@ -38,6 +49,8 @@ _HOMES = {
     "Stats": "archive.api",
     "SyndicationPair": "archive.api",
     "Version": "archive.api",
+    "Story": "archive.api",
+    "StoryTimeline": "archive.api",
     "NotFound": "archive.errors",
     "ReadOnlyArchive": "archive.errors",
     "Archive": "archive.store",
@@ -67,6 +80,8 @@ __all__ = [
     "Rejection",
     "SourceSummary",
     "Stats",
+    "Story",
+    "StoryTimeline",
     "SyndicationPair",
     "Version",
     "open",

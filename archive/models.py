@@ -48,6 +48,9 @@ class Article:
     # Dedup signature input computed next to extraction (in the worker process), not stored:
     # (shingle_size, shingle hashes, anchor hashes) of ``text``.
     signature_input: tuple | None = field(default=None, repr=False, compare=False)
+    # Story term weights computed next to extraction, not stored: (lead_chars, title_weight,
+    # {term hash: weight}) of ``title`` and ``text``.
+    story_terms: tuple | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
     access: str | None = None  # free | teaser | paywalled (what the page says of its paywall)
     text_quality: str | None = None  # full | short | fragments (mostly lists, cells, short lines)
@@ -55,6 +58,7 @@ class Article:
     cluster_id: int | None = None  # the id of its duplicate group's representative (its own id: no copies)
     duplicate_kind: str | None = None  # exact | near | rewrite, for a copy; None for a representative
     similarity: float | None = None  # to the representative, for a copy
+    story_id: int | None = None  # the story it reports on: the id of that story's first article
     ingested_at: datetime | None = None
 
     @property
@@ -74,7 +78,7 @@ class Article:
 PUBLIC_FIELDS = (
     "id", "url", "source", "title", "author", "authors", "published", "modified", "date_confidence", "language",
     "site_name", "canonical_url", "description", "image", "access", "text_quality", "text", "text_hash", "cluster_id",
-    "duplicate_kind", "similarity", "origin", "ingested_at", "provenance", "extractor",
+    "duplicate_kind", "similarity", "story_id", "origin", "ingested_at", "provenance", "extractor",
 )  # fmt: skip
 
 

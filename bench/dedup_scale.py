@@ -57,9 +57,12 @@ def duplicates_line(run: Run) -> str:
     return next((line for line in run.stdout.splitlines() if line.startswith("read ")), "?")
 
 
-def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Path]:
+def build(
+    sizes: list[int], batch: int, root: Path, generator: NewsGenerator | None = None
+) -> tuple[dict[int, Path], Path]:
     """Archives of each size (paths of their snapshots) and the new batch's JSONL file."""
-    recipe = {"sizes": sizes, "batch": batch}
+    generator = generator or NewsGenerator()
+    recipe = {"sizes": sizes, "batch": batch, **({"per_day": generator.per_day} if generator.per_day else {})}
     made = root / "built.json"
     snapshots = {size: root / f"archive-{size}.duckdb" for size in sizes}
     batch_file = root / "new-batch.jsonl"
@@ -67,7 +70,7 @@ def build(sizes: list[int], batch: int, root: Path) -> tuple[dict[int, Path], Pa
         print(f"reusing the archives built earlier in {root} ({made.name})")
         return snapshots, batch_file
     made.unlink(missing_ok=True)
-    articles = NewsGenerator().articles(0, sizes[-1] + batch)
+    articles = generator.articles(0, sizes[-1] + batch)
     steps, previous = [], 0
     started = time.perf_counter()
     for size in sizes:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import random
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 COMMON = (
@@ -18,6 +19,7 @@ COMMON = (
 ).split()
 SYLLABLES = "ka lo mi ra te su vin dor pel an gro has tur ben lis mar qui zen fo ul ep ix".split()
 STORIES_KEPT = 20_000  # earlier originals a copy may come from
+FIRST_DAY = datetime(2025, 1, 1, tzinfo=timezone.utc)  # publication time of article 0, with ``per_day``
 
 
 def _words(rng: random.Random, count: int, length: tuple[int, int] = (2, 4)) -> list[str]:
@@ -27,9 +29,12 @@ def _words(rng: random.Random, count: int, length: tuple[int, int] = (2, 4)) -> 
 class NewsGenerator:
     """Article ``i`` is always the same for a given seed, so every run of a bench sees the same corpus."""
 
-    def __init__(self, seed: int = 7, topics: int = 400, sources: int = 300, copy_share: float = 0.1):
+    def __init__(
+        self, seed: int = 7, topics: int = 400, sources: int = 300, copy_share: float = 0.1, per_day: int | None = None
+    ):
         self.rng = random.Random(seed)
         self.copy_share = copy_share
+        self.per_day = per_day  # articles published per day, in order (a "published" field); None: no dates
         vocab = _words(self.rng, 30_000)
         self.topics = [
             {"words": self.rng.sample(vocab, 600), "names": [w.capitalize() for w in _words(self.rng, 25, (2, 3))]}
@@ -83,7 +88,10 @@ class NewsGenerator:
             "Comments are moderated.",
         ]
         text = "\n\n".join([f"{source} | News | Sport", *paragraphs, *footer])
-        return {"url": f"https://{source}/a/{i}", "title": title, "text": text}
+        record = {"url": f"https://{source}/a/{i}", "title": title, "text": text}
+        if self.per_day:  # computed from i alone: the same articles as without dates
+            record["published"] = (FIRST_DAY + timedelta(days=i / self.per_day)).isoformat()
+        return record
 
     def articles(self, start: int, stop: int) -> Iterator[dict[str, str]]:
         """Articles ``start`` .. ``stop - 1``; the ones before ``start`` are drawn and dropped."""

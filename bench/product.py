@@ -49,9 +49,10 @@ class Run:
         return self
 
 
-def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,)) -> Run:
-    """``newsarchive --db DB ARGS...`` in a child process, with that process's own resource use."""
-    argv = [*newsarchive_command(), "--db", str(db), *args]
+def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,), command: Sequence[str] | None = None) -> Run:
+    """``newsarchive --db DB ARGS...`` in a child process, with that process's own resource use
+    (``command``: another installation's ``newsarchive``, for an A/B comparison)."""
+    argv = [*(command or newsarchive_command()), "--db", str(db), *args]
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err)

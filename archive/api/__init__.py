@@ -14,7 +14,10 @@ from __future__ import annotations
 
 from archive.api.newsarchive import NewsArchive, Stats, open
 from archive.store.catalog import Group, Page, SourceSummary
+from archive.store.storylist import Story, StoryTimeline
 from archive.store.syndication import SyndicationPair
 from archive.store.versions import Version
 
-__all__ = ["Group", "NewsArchive", "Page", "SourceSummary", "Stats", "SyndicationPair", "Version", "open"]
+__all__ = [
+    "Group", "NewsArchive", "Page", "SourceSummary", "Stats", "Story", "StoryTimeline", "SyndicationPair", "Version", "open",
+]  # fmt: skip

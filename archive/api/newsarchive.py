@@ -14,6 +14,7 @@ from archive.models import Article, RawDocument
 from archive.store import Archive
 from archive.store.catalog import ArticleFilter, Group, Page, SourceSummary
 from archive.store.reports import DedupStatus, Totals
+from archive.store.storylist import Story, StoryTimeline
 from archive.store.syndication import SyndicationPair
 from archive.store.versions import Version
 from archive.watchlist.health import HealthThresholds, SourceHealth, assess
@@ -193,6 +194,25 @@ class NewsArchive:
         """The group an article belongs to (a group of one when it has no copies)."""
         article = self.article(id_or_url)
         return self._store.catalog.group(int(article.cluster_id or 0))
+
+    def stories(
+        self,
+        since: DateLike = None,
+        source: str | None = None,
+        *,
+        order: str = "largest",
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> list[Story]:
+        """Stories (reports of one event across outlets), largest first or ``order="newest"``;
+        ``since``: with a report published since then; ``source``: with a report from that source."""
+        if order not in ("largest", "newest"):
+            raise ArchiveError(f"order must be largest or newest, not {order!r}")
+        return self._store.story_list.stories(_moment(since), source or None, order, limit, offset)
+
+    def story(self, story_id: int) -> StoryTimeline:
+        """One story and its reports, earliest first; ``NotFound`` if none (or it merged into another)."""
+        return self._store.story_list.story(int(story_id))
 
     def copies(self, article_ids: Iterable[int]) -> dict[int, int]:
         """How many other articles share each article's duplicate group."""

@@ -190,8 +190,9 @@ from archive.cli.history import history  # noqa: E402
 from archive.cli.reextract import reextract  # noqa: E402
 from archive.cli.serve import serve  # noqa: E402
 from archive.cli.sources import follow, sources  # noqa: E402
+from archive.cli.stories import stories  # noqa: E402
 
-for _command in (crawl, commit, dups, dedup, history, reextract, serve, sources, follow):
+for _command in (crawl, commit, dups, dedup, history, reextract, serve, sources, follow, stories):
     cli.add_command(_command)
 
 

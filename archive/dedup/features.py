@@ -13,18 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import Stemmer
 
-# Function words dropped before shingling: they carry style, not content, and a rewrite
-# changes them first. English only; other languages keep theirs (they rarely hurt recall).
-STOP_WORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each either few for from
-    further had has have having he her here hers herself him himself his how however i if in into is it
-    its itself just me might more most much must my myself no nor not now of off on once only or other
-    our ours ourselves out over own per same she should so some such than that the their theirs them
-    themselves then there these they this those through thus to too under until up upon very via was we
-    were what when where which while who whom whose why will with within without would yet you your yours
-    yourself said says say told tells according mr mrs ms dr also one two""".split()
-)
+from archive.textnorm import STOP_WORDS
 
 ANCHOR_LINE_WORDS = 8  # anchors come from lines at least this long
 PARAGRAPH_STEMS = 10  # paragraphs with fewer content stems are not keys (bylines, sign-up lines, captions)

@@ -30,12 +30,15 @@ from archive.dedup.features import signature_input
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
+from archive.stories import StoriesConfig
+from archive.stories.terms import term_weights
 
 LOGGER = logging.getLogger(__name__)
 
 MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # trafilatura needs tens of seconds on a few MB of junk HTML
 EXTRACT_SECONDS = 20.0  # per-document time budget
 SHINGLE_SIZE = DedupConfig().shingle_size
+STORY_TERMS = (StoriesConfig().lead_chars, StoriesConfig().title_weight)
 STOP_POLL_SECONDS = 0.1  # how often a wait for a worker looks at the stop request
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -93,6 +96,7 @@ def guarded_extract(
             # Tokenising and hashing for MinHash belong with extraction: done here, in the
             # worker, it runs in parallel instead of on the single writer's core.
             article.signature_input = (SHINGLE_SIZE, *signature_input(article.text, SHINGLE_SIZE))
+            article.story_terms = (*STORY_TERMS, term_weights(article.title, article.text, *STORY_TERMS))
             return article
     except _Timeout:
         return Rejection(raw.url, _too_long(seconds))

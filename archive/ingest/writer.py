@@ -4,13 +4,13 @@ ingest, crawl and reextract all write through ``ArchiveWriter``. Articles and re
 be handed in from any thread; a writer thread of its own, the only one that writes to the
 archive's connection, commits them in batches. A batch is: drop URLs already archived, learn
 and strip per-site boilerplate, insert articles with their raw documents, record crawl
-aliases, place the new articles into duplicate groups, all in one transaction, so a crash or a
-stop leaves the archive at the last committed batch. A revisit crawl's pages (``revise``) take
-reextract's path: the new text is written over the archived article (so dedup follows the latest
-version and an article is never a copy of itself), the previous capture is kept as a version
-(archive/history classifies the change), and the groups are placed again once, when the writer
-closes. The run row is written when the writer
-opens and completed when it closes (also after an error or a stop).
+aliases, place the new articles into duplicate groups and then into stories, all in one
+transaction, so a crash or a stop leaves the archive at the last committed batch. A revisit
+crawl's pages (``revise``) take reextract's path: the new text is written over the archived
+article (so dedup follows the latest version and an article is never a copy of itself), the
+previous capture is kept as a version (archive/history classifies the change), and the groups
+are placed again once, when the writer closes. The run row is written when the writer opens
+and completed when it closes (also after an error or a stop).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from archive.store import Archive
 from archive.store.articles import COMPARED, extracted_values
 from archive.store.convert import utc
 from archive.store.versions import NewVersion
+from archive.stories import StoryAssigner
 
 LOGGER = logging.getLogger(__name__)
 
@@ -72,6 +73,7 @@ class ArchiveWriter:
         rebuilding: bool = False,
         change_rules: ChangeRules | None = None,
         record_progress: bool = False,
+        stories: StoryAssigner | None = None,
     ):
         self.archive = archive
         self.change_rules = change_rules or ChangeRules()
@@ -81,8 +83,10 @@ class ArchiveWriter:
         self.record_progress = record_progress  # counts in the run row with every batch (a killed committer)
         self.deduplicator = deduplicator or Deduplicator()
         self.site_boilerplate = site_boilerplate or SiteBoilerplate()
-        if not rebuilding:  # a writer opened to rebuild the groups accepts other dedup parameters
+        self.stories = stories or StoryAssigner()
+        if not rebuilding:  # a writer opened to rebuild groups or stories accepts other parameters
             self.deduplicator.check(archive)
+            self.stories.check(archive)
         self.stats = WriteStats()
         self.error: BaseException | None = None  # the first failed batch; later ones are not written
         self.run_id = archive.runs.start(command)
@@ -127,6 +131,12 @@ class ArchiveWriter:
         """Recompute every duplicate group from the stored texts, in one transaction, once what
         was handed in before is written."""
         self._queue.put(("rebuild",))
+        self.flush()
+
+    def rebuild_stories(self) -> None:
+        """Assign every article to stories again from scratch, in one transaction, once what was
+        handed in before is written."""
+        self._queue.put(("rebuild_stories",))
         self.flush()
 
     def regroup(self) -> None:
@@ -205,10 +215,10 @@ class ArchiveWriter:
             elif kind == "skip":
                 self.stats.read += item[1]
                 self.stats.skipped += item[1]
-            if kind in ("rebuild", "regroup") or kind is _FLUSH or held >= self.batch_size:
+            if kind in ("rebuild", "regroup", "rebuild_stories") or kind is _FLUSH or held >= self.batch_size:
                 self._write(pending)
                 pending, held = {kind: [] for kind in _BATCHED}, 0
-            if kind in ("rebuild", "regroup"):
+            if kind in ("rebuild", "regroup", "rebuild_stories"):
                 self._regroup(kind)
             elif kind is _FLUSH and item[1] is not None:
                 item[1].set()
@@ -242,19 +252,24 @@ class ArchiveWriter:
             LOGGER.error("archive write failed, %s documents not written: %s", count, exc)
 
     def _regroup(self, kind: str) -> None:
-        """Rebuild (signatures and groups) or regroup (groups only) in one transaction."""
+        """Rebuild (signatures and groups), regroup (groups only) or rebuild the stories, in one
+        transaction; groups placed again may join stories, which then merge."""
         if self.error is not None:
             return
         try:
             with self.archive.transaction():
                 if kind == "rebuild":
                     self.deduplicator.rebuild(self.archive)
-                else:
+                    self.stories.contain_groups(self.archive)
+                elif kind == "regroup":
                     self.deduplicator.regroup(self.archive)
+                    self.stories.contain_groups(self.archive)
+                else:
+                    self.stories.rebuild(self.archive)
             self._reindexed = False
         except BaseException as exc:
             self.error = exc
-            LOGGER.error("placing the duplicate groups again failed; the archive keeps its groups: %s", exc)
+            LOGGER.error("placing the groups or stories again failed; the archive keeps them as they were: %s", exc)
 
     def _insert(self, batch: list[tuple[RawDocument, Article]]) -> None:
         archive = self.archive
@@ -274,6 +289,7 @@ class ArchiveWriter:
         archive.articles.insert([(i, raw, a) for i, (raw, a) in zip(ids, fresh)])
         archive.crawl_urls.record(_aliases(fresh))
         self.stats.duplicates += self.deduplicator.assign(archive, ids, precomputed)
+        self.stories.assign(archive, ids, {(a.title, a.text): a.story_terms for _, a in fresh if a.story_terms})
         self.stats.archived += len(ids)
 
     def _replace(self, batch: list[tuple[int, Article]]) -> None:

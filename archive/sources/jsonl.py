@@ -1,4 +1,5 @@
-"""JSON Lines files: one object per line with a url and either html or text (title, author, published as hints)."""
+"""JSON Lines files: one object per line with a url and either html or text (title, author, published as
+hints; source, the outlet's name, instead of the URL's host)."""
 
 from __future__ import annotations
 
@@ -52,9 +53,12 @@ def _jsonl_document(record: dict[str, Any], where: str) -> Item:
         return Rejection(where, f"document too large ({len(data)} bytes; limit {MAX_DOCUMENT_BYTES})")
     hints = {key: record[key] for key in HINT_FIELDS if isinstance(record.get(key), str)}
     url = url.strip()
+    source = record.get("source")
+    if not isinstance(source, str) or not source.strip():
+        source = host_of(url) or Path(where.rsplit(":", 1)[0]).parent.name
     return RawDocument(
         url=url,
-        source=host_of(url) or Path(where.rsplit(":", 1)[0]).parent.name,
+        source=source.strip(),
         origin="jsonl",
         body=data,
         content_type=content_type,

@@ -3,7 +3,7 @@
 ``Archive`` opens a file (writers apply pending migrations, readers open read-only) and groups
 its tables by job: ``articles`` (articles and raw documents), ``runs`` and ``rejections`` (what each run could not archive, and which inputs not to extract again),
 ``site_blocks`` (per-source block learning), ``crawl_urls`` (crawl aliases), ``polls`` (polls of followed sources), ``stream_entries`` (Redis Stream entries committed), ``dedup`` (signatures,
-band keys, groups), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
+band keys, groups), ``stories`` (story ids, term postings, merges) and ``story_list`` (stories read back), ``reports`` (counts for ``stats``, exports, user SQL) and ``catalog`` (articles,
 search hits, groups and sources read back, for the Python API and the web view), ``versions`` (article
 history, the revisit crawl's look-ups) and ``syndication`` (who republishes whom). Writes run inside
 ``with archive.transaction():``; one thread writes, others read through ``archive.cursor()``.
@@ -31,6 +31,8 @@ from archive.store.rejections import RejectionLog
 from archive.store.reports import Reports
 from archive.store.runs import Runs
 from archive.store.siteblocks import SiteBlocks
+from archive.store.stories import StoryTables
+from archive.store.storylist import StoryList
 from archive.store.streams import StreamEntries
 from archive.store.syndication import SyndicationReport
 from archive.store.versions import Versions
@@ -74,6 +76,8 @@ class Archive:
         self.site_blocks = SiteBlocks(con)
         self.crawl_urls = CrawlUrls(con)
         self.dedup = DedupTables(con)
+        self.stories = StoryTables(con)
+        self.story_list = StoryList(con)
         self.reports = Reports(con)
         self.catalog = Catalog(con)
         self.versions = Versions(con)

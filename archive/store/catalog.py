@@ -24,7 +24,7 @@ from archive.store.search import SearchIndex, SearchQuery
 ARTICLE_COLUMNS = (
     "id", "url", "source", "origin", "title", "author", "authors", "published", "modified", "date_confidence",
     "language", "site_name", "canonical_url", "description", "image", "text", "text_hash", "cluster_id",
-    "ingested_at", "provenance", "extractor", "meta", "access", "text_quality",
+    "ingested_at", "provenance", "extractor", "meta", "access", "text_quality", "story_id",
 )  # fmt: skip
 _SELECT = ", ".join(f"a.{c}" for c in ARTICLE_COLUMNS) + ", d.kind, d.similarity"
 _FROM = "articles a LEFT JOIN duplicates d ON d.article_id = a.id"

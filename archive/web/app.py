@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from archive.api import NewsArchive, Version
+from archive.api import NewsArchive, Story, StoryTimeline, Version
 from archive.errors import ArchiveError, ArchiveLocked, NotFound
 from archive.history.worddiff import marked
 from archive.models import Article, RawDocument
@@ -32,6 +32,7 @@ from archive.web.passages import highlighted, query_words, shared_passages, snip
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
 NEWEST = 15
+STORIES_LISTED = 50
 HEADING_WORDS = 12  # of an untitled article's text, in place of its title
 # Our own pages run no script and load only our stylesheet; links to archived sites send no referrer.
 PAGE_HEADERS = {
@@ -90,6 +91,8 @@ def create_app(db: str, idle_seconds: float = 1.0) -> Starlette:
         Route("/groups", page("groups.html", groups)),
         Route("/groups/{id:int}", page("group.html", group)),
         Route("/sources", page("sources.html", sources)),
+        Route("/stories", page("stories.html", stories)),
+        Route("/stories/{id:int}", page("story.html", story)),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
 
@@ -158,6 +161,7 @@ def article(request: Request, archive: NewsArchive) -> dict[str, Any]:
         },
         "raw_url": f"/articles/{found.id}/raw",
         "versions": _versions(archive.history(int(found.id or 0))),
+        "story": _story_summary(archive.story(found.story_id)) if found.story_id is not None else None,
     }
 
 
@@ -240,6 +244,30 @@ def sources(request: Request, archive: NewsArchive) -> dict[str, Any]:
     }
 
 
+def stories(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    order = request.query_params.get("order") or "largest"
+    since = request.query_params.get("since") or None
+    source = request.query_params.get("source") or None
+    listed = archive.stories(since=since, source=source, order=order, limit=STORIES_LISTED)
+    return {"order": order, "since": since, "source": source, "stories": [_story_row(s) for s in listed]}
+
+
+def story(request: Request, archive: NewsArchive) -> dict[str, Any]:
+    timeline = archive.story(request.path_params["id"])
+    return {
+        **_story_row(timeline.story),
+        "merged": timeline.merged,
+        "members": [
+            {
+                **_summary(m),
+                "moment": _iso(m.published or m.ingested_at),
+                "copy_of": m.cluster_id if m.is_duplicate else None,
+            }
+            for m in timeline.members
+        ],
+    }
+
+
 # -- helpers ------------------------------------------------------------------------------------------
 def _heading(a: Article) -> str:
     """The title, or for an untitled article its opening words."""
@@ -274,6 +302,15 @@ def _listing(archive: NewsArchive, articles: list[Article], words: list[str] | N
         }
         for a in articles
     ]
+
+
+def _story_row(s: Story) -> dict[str, Any]:
+    return {**s.to_dict(), "url": f"/stories/{s.story_id}"}
+
+
+def _story_summary(timeline: StoryTimeline) -> dict[str, Any]:
+    """The story an article page links to: its label, size and outlets."""
+    return {**_story_row(timeline.story), "outlets": sorted({m.source for m in timeline.members})}
 
 
 def _raw_page(document: RawDocument) -> Response:

@@ -237,3 +237,20 @@ def test_a_script_in_an_archived_page_does_not_run(browser, server, site, ids):
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("data-injected") is None
     assert "<script>" in browser.find_element(By.CSS_SELECTOR, ".article .text").text
     assert ids[SYNDICATED.rsplit("/", 1)[1]]
+
+
+def test_stories_pages_list_stories_and_show_a_timeline_linked_from_the_article(server, ids):
+    seed = ids["000"]  # the first seed's id is the story's
+    for path in ["/stories", "/stories?order=newest&source=seeds", f"/stories/{seed}"]:
+        status, headers, body = get(server + path)
+        assert status == 200 and headers["content-type"].startswith("text/html") and b"<script" not in body, path
+    listing = json.loads(get(server + "/stories?source=seeds", json_=True)[2])
+    assert [(s["story_id"], s["articles"]) for s in listing["stories"]] == [(seed, 5)]  # the five seeds, one story
+    timeline = json.loads(get(server + f"/stories/{seed}", json_=True)[2])
+    assert sorted(m["id"] for m in timeline["members"]) == sorted(ids[k] for k in ("000", "001", "002", "003", "004"))
+    assert [m["copy_of"] for m in timeline["members"] if m["id"] == ids["003"]] == [ids["001"]]
+    page = get(server + f"/articles/{ids['004']}")[2].decode()
+    assert f'href="/stories/{seed}"' in page and "5 reports" in page
+    status, _, body = get(server + "/stories/999999", json_=True)
+    assert status == 404 and json.loads(body)["error"] == "no story 999999"
+    assert get(server + "/stories?order=oldest")[0] == 400

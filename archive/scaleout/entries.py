@@ -24,7 +24,9 @@ _DATES = ("published", "modified")
 _ARTICLE_FIELDS = [
     f.name
     for f in dataclasses.fields(Article)
-    if f.name not in ("signature_input", "id", "cluster_id", "duplicate_kind", "similarity", "ingested_at")
+    # story_terms is left to the committer (the writer weighs the terms of articles that come without).
+    if f.name
+    not in ("signature_input", "story_terms", "id", "cluster_id", "duplicate_kind", "similarity", "ingested_at")
 ]
 
 

@@ -92,7 +92,8 @@ def print_stats(stats: Stats) -> None:
     totals = stats.totals
     share = totals.duplicates / totals.articles if totals.articles else 0.0
     console.print(
-        f"{totals.articles} articles, {totals.groups} unique stories, {totals.duplicates} duplicates ({share:.1%})"
+        f"{totals.articles} articles, {totals.groups} unique, {totals.duplicates} duplicates ({share:.1%}); "
+        f"{totals.stories} {'story' if totals.stories == 1 else 'stories'}"
     )
     by_kind = stats.duplicates_by_kind
     if by_kind:

@@ -21,9 +21,10 @@ EXPORT_COLUMNS = (
 @dataclass(frozen=True)
 class Totals:
     articles: int
-    groups: int  # unique stories: one per duplicate group
+    groups: int  # unique articles: one per duplicate group
     duplicates: int
     sources: int
+    stories: int = 0  # events: one per story (archive/stories), copies and independent reports together
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,9 @@ class Reports:
     def totals(self) -> Totals:
         row = self.con.execute(
             """SELECT count(*), count(DISTINCT cluster_id), count(*) FILTER (WHERE id <> cluster_id),
-                      count(DISTINCT source) FROM articles"""
+                      count(DISTINCT source), count(DISTINCT story_id) FROM articles"""
         ).fetchone()
-        return Totals(*(int(v or 0) for v in row)) if row else Totals(0, 0, 0, 0)
+        return Totals(*(int(v or 0) for v in row)) if row else Totals(0, 0, 0, 0, 0)
 
     def duplicates_by_kind(self) -> list[tuple[str, int]]:
         return [

@@ -151,7 +151,7 @@ def test_stats(tmp_path, run_cli):
     make_inputs(tmp_path)
     run_cli("ingest", "-w", "1", str(tmp_path))
     output = run_cli("stats").output
-    assert "4 articles, 3 unique stories, 1 duplicates (25.0%)" in output
+    assert "4 articles, 3 unique, 1 duplicates (25.0%); " in output
     assert "duplicates by kind: exact 1" in output
     assert "2024-02-01" in output and "wire.example.net" in output
 

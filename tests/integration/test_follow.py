@@ -113,9 +113,17 @@ def test_status_names_a_failing_feed_and_a_markup_change_and_exits_1(tmp_path, o
     assert first.returncode == 0, first.stderr
     changed.broken = True  # the site's new template: no article text in the page
     process = start_follow(db)
-    for _ in range(6):
-        changed.publish()
+    # Until the failing feed has failed four polls (three recorded for sure) and five new pages of
+    # the changed outlet were fetched; the machine's load sets how long that takes.
+    deadline = time.monotonic() + 40
+    while time.monotonic() < deadline and not (
+        len(failing.requests("/feed.xml", 500)) >= 4
+        and len([e for e in changed.log if e.path.startswith("/news/") and e.status == 200]) >= 3 + 6
+    ):
+        if len(changed.articles) < 3 + 6:
+            changed.publish()
         time.sleep(1)
+    time.sleep(1)  # the last pages' poll is recorded once they are extracted
     process.send_signal(signal.SIGTERM)
     process.communicate(timeout=60)
     status = newsarchive(db, "sources", "status")

@@ -96,7 +96,10 @@ def list_(ctx, as_json):
         newsarchive sources list
     """
     file = _file(ctx, None)
-    for source in file.load():
+    followed = file.load()
+    if not followed and not as_json:
+        click.echo(f"{file.path}: no sources yet (add one with 'newsarchive sources add URL')", err=True)
+    for source in followed:
         if as_json:
             click.echo(json.dumps(source.as_dict()))
         else:
@@ -165,9 +168,12 @@ def status(ctx, as_json):
     Example:
         newsarchive sources status
     """
-    names = [source.name for source in _file(ctx, None).load()]
+    file = _file(ctx, None)
+    names = [source.name for source in file.load()]
     with NewsArchive(ctx.obj["db"]) as archive:
         report = archive.health(names)
+    if not report and not as_json:
+        click.echo(f"{file.path}: no sources followed, and no poll recorded in {ctx.obj['db']}", err=True)
     for health in report:
         if as_json:
             click.echo(json.dumps(health.to_dict()))

@@ -83,7 +83,7 @@ def _timeline(archive: NewsArchive, story_id: int, as_json: bool) -> None:
         return
     story = timeline.story
     table = Table(
-        title=f"story {story.story_id}: {story.label} ({story.articles} articles, {story.sources} sources)",
+        title=f"story {story.story_id}: {story.label} ({_count(story.articles, 'article')}, {_count(story.sources, 'source')})",
         title_justify="left",
     )
     for column in ("time", "id", "source", "headline", "report"):
@@ -112,3 +112,7 @@ def _member(article: Article) -> dict:
         "duplicate_kind": article.duplicate_kind,
         "copy_of": article.cluster_id if article.is_duplicate else None,
     }
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")

@@ -32,7 +32,9 @@ from spiders.polls import PollInProgress
 from spiders.sitemap import SitemapSpider
 
 TICK_SECONDS = 0.5  # how often due sources are looked for
+MAX_AGAIN = 3  # polls an article that failed on a passing fault (5xx, 429, timeout) is tried again with
 _POLL = "newsarchive_poll"  # meta: the PollInProgress a request belongs to
+_AGAIN = "newsarchive_again"  # meta: how many polls this article request was made again with
 _SITEMAP_ROOTS = (b"<urlset", b"<sitemapindex")
 
 
@@ -47,6 +49,7 @@ class FollowSpider(FeedSpider, SitemapSpider):
         self.active: dict[str, list[PollInProgress]] = {}  # source name -> its polls in progress
         self.validators: dict[tuple[str, str], tuple[str | None, str | None]] = {}
         self.ticker: task.LoopingCall | None = None
+        self.retry: dict[str, list[scrapy.Request]] = {}  # source name -> article requests to make again
         self.languages = {source.name: source.language for source in self.sources}
 
     @classmethod
@@ -102,7 +105,17 @@ class FollowSpider(FeedSpider, SitemapSpider):
                 poll = PollInProgress(source.name, url, etag, modified)
                 self.active[source.name].append(poll)
                 requests.append(self.list_request(url, poll, top=True))
+            requests += [self.again(self.active[source.name][0], r) for r in self.retry.pop(source.name, [])]
         return requests
+
+    def again(self, poll: PollInProgress, request: scrapy.Request) -> scrapy.Request:
+        """An article request that failed on a passing fault, made again with the source's next poll;
+        it keeps the skip-known check's claim (this process asked for the URL already). Its poll
+        kept no validators, so after a restart the list is read in full and names it again."""
+        poll.listed(None)
+        meta = {k: v for k, v in request.meta.items() if k not in ("retry_times", "download_slot")}
+        meta[_POLL], meta[_AGAIN] = poll, meta.get(_AGAIN, 0) + 1
+        return request.replace(meta=meta, dont_filter=True)
 
     def start_due_polls(self) -> None:
         for request in self.due_requests():
@@ -213,6 +226,11 @@ class FollowSpider(FeedSpider, SitemapSpider):
             return
         if request.meta.get("article"):
             known = failure.check(IgnoreRequest) and not failure.check(HttpError) and "robots" not in str(failure.value)
+            if not known and _passing(failure):
+                # Not behind a 304 either: a list is asked in full again until what it listed is archived.
+                poll.etag = poll.last_modified = None
+                if request.meta.get(_AGAIN, 0) < MAX_AGAIN:
+                    self.retry.setdefault(poll.source, []).append(request)
             self.settle(poll, "known" if known else "failed")
             return
         if request.meta.get("top"):
@@ -237,3 +255,10 @@ class FollowSpider(FeedSpider, SitemapSpider):
 def _header(response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1").strip() if value else None
+
+
+def _passing(failure) -> bool:
+    """A fault that may be gone by the next poll: a server error, too many requests, the network."""
+    if failure.check(HttpError):
+        return failure.value.response.status >= 500 or failure.value.response.status == 429
+    return not failure.check(IgnoreRequest)

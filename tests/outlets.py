@@ -3,7 +3,7 @@
 An outlet has a home page announcing its RSS feed, a robots.txt naming its Google News
 sitemap, the feed and the sitemap (both answer If-None-Match / If-Modified-Since with 304
 while nothing new is published), and its article pages. ``publish()`` adds an article;
-``feed_status = 500`` breaks the feed; ``broken = True`` turns new article pages into link
+``flaky[path] = n`` makes an article answer 503 n times; ``feed_status = 500`` breaks the feed; ``broken = True`` turns new article pages into link
 lists with no article text (a markup change). Every request is logged with its time and status.
 """
 
@@ -52,6 +52,7 @@ class Outlet:
         self.log: list[Logged] = []
         self.feed_status = 200
         self.broken = False
+        self.flaky: dict[str, int] = {}  # article path -> how many more times it answers 503
         self.articles: list[tuple[str, str, datetime, bool]] = []  # (path, title, published, broken)
         self.changed = datetime(2026, 12, 1, 8, 0, tzinfo=timezone.utc)
         for _ in range(articles):
@@ -157,6 +158,9 @@ class _Handler(BaseHTTPRequestHandler):
                     self._send(304, None, b"", {"ETag": etag, "Last-Modified": modified})
                 else:
                     self._send(200, kind, body, {"ETag": etag, "Last-Modified": modified})
+            elif outlet.flaky.get(path, 0) > 0:
+                outlet.flaky[path] -= 1
+                self._send(503, "text/plain", b"try again later")
             elif (page := outlet.article(path)) is not None:
                 self._send(200, "text/html; charset=utf-8", page)
             else:

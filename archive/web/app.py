@@ -248,8 +248,19 @@ def stories(request: Request, archive: NewsArchive) -> dict[str, Any]:
     order = request.query_params.get("order") or "largest"
     since = request.query_params.get("since") or None
     source = request.query_params.get("source") or None
-    listed = archive.stories(since=since, source=source, order=order, limit=STORIES_LISTED)
-    return {"order": order, "since": since, "source": source, "stories": [_story_row(s) for s in listed]}
+    page_number = _page(request)
+    # One story more than a page: whether there is a next page, without counting every story.
+    listed = archive.stories(
+        since=since, source=source, order=order, limit=STORIES_LISTED + 1, offset=(page_number - 1) * STORIES_LISTED
+    )
+    return {
+        "order": order,
+        "since": since,
+        "source": source,
+        "page": page_number,
+        "more": len(listed) > STORIES_LISTED,
+        "stories": [_story_row(s) for s in listed[:STORIES_LISTED]],
+    }
 
 
 def story(request: Request, archive: NewsArchive) -> dict[str, Any]:

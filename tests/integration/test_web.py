@@ -246,6 +246,8 @@ def test_stories_pages_list_stories_and_show_a_timeline_linked_from_the_article(
         assert status == 200 and headers["content-type"].startswith("text/html") and b"<script" not in body, path
     listing = json.loads(get(server + "/stories?source=seeds", json_=True)[2])
     assert [(s["story_id"], s["articles"]) for s in listing["stories"]] == [(seed, 5)]  # the five seeds, one story
+    assert (listing["page"], listing["more"]) == (1, False)
+    assert json.loads(get(server + "/stories?page=2", json_=True)[2])["stories"] == []
     timeline = json.loads(get(server + f"/stories/{seed}", json_=True)[2])
     assert sorted(m["id"] for m in timeline["members"]) == sorted(ids[k] for k in ("000", "001", "002", "003", "004"))
     assert [m["copy_of"] for m in timeline["members"] if m["id"] == ids["003"]] == [ids["001"]]

@@ -32,7 +32,7 @@ class PollInProgress:
     status: str = "ok"
     http_status: int | None = None
     entries: int = 0
-    newest_entry: str | None = None  # ISO 8601
+    newest_entry: datetime | None = None
     known: int = 0
     archived: int = 0
     rejected: int = 0
@@ -42,11 +42,12 @@ class PollInProgress:
     pending: int = 1  # requests made for this poll and not settled yet: the list's own, to begin with
 
     def listed(self, published: str | None) -> None:
-        """One article entry of the list (its request is made by the caller)."""
+        """One article entry of the list (its request is made by the caller); ``published``: ISO 8601."""
         self.entries += 1
         self.pending += 1
-        if published and (self.newest_entry is None or _utc(published) > _utc(self.newest_entry)):
-            self.newest_entry = published
+        moment = _utc(published) if published else None
+        if moment is not None and (self.newest_entry is None or moment > self.newest_entry):
+            self.newest_entry = moment
 
     def follows(self) -> None:
         """One more list this list leads to (a child sitemap, an announced feed)."""
@@ -79,7 +80,7 @@ class PollInProgress:
             etag=self.etag,
             last_modified=self.last_modified,
             entries=self.entries,
-            newest_entry=_utc(self.newest_entry) if self.newest_entry else None,
+            newest_entry=self.newest_entry,
             requested=requested,
             archived=self.archived,
             rejected=self.rejected,

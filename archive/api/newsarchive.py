@@ -229,8 +229,8 @@ class NewsArchive:
         now = now or datetime.now(timezone.utc)
         names = sorted(set(sources) | set(self._store.polls.sources()))
         limits = thresholds or HealthThresholds()
-        since = now - timedelta(days=HEALTH_DAYS)
-        return [assess(name, self._store.polls.history(name, since), now, limits) for name in names]
+        histories = self._store.polls.histories(names, now - timedelta(days=HEALTH_DAYS))
+        return [assess(name, histories[name], now, limits) for name in names]
 
     def totals(self) -> Totals:
         """Articles, unique articles (one per group), copies and sources: the first line of ``stats``."""

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from archive.models import Poll
-from archive.store.convert import utc
+from archive.store.convert import table, utc
 
 _COLUMNS = (
     "source", "url", "started_at", "finished_at", "status", "http_status", "etag", "last_modified", "entries",
     "newest_entry", "requested", "archived", "rejected", "failed", "short", "median_text_length",
 )  # fmt: skip
-_TIMES = {"started_at", "finished_at", "newest_entry"}
+_TIME = pa.timestamp("us", tz="UTC")
+_NEW = pa.schema(
+    [("run_id", pa.int64()), ("source", pa.string()), ("url", pa.string()), ("started_at", _TIME)]
+    + [("finished_at", _TIME), ("status", pa.string()), ("http_status", pa.int32()), ("etag", pa.string())]
+    + [("last_modified", pa.string()), ("entries", pa.int32()), ("newest_entry", _TIME)]
+    + [(name, pa.int32()) for name in ("requested", "archived", "rejected", "failed", "short", "median_text_length")]
+)
 
 
 class SourcePolls:
@@ -26,12 +33,17 @@ class SourcePolls:
     def record(self, run_id: int | None, polls: Sequence[Poll]) -> None:
         if not polls:
             return
-        names = ", ".join(("run_id", *_COLUMNS))
-        marks = ", ".join("?" * (len(_COLUMNS) + 1))
-        self.con.executemany(
-            f"INSERT INTO source_polls ({names}) VALUES ({marks})",
-            [[run_id, *(utc(getattr(p, n)) if n in _TIMES else getattr(p, n) for n in _COLUMNS)] for p in polls],
-        )
+        rows = [
+            {"run_id": run_id, **{name: getattr(p, name) for name in _COLUMNS}}
+            | {name: utc(getattr(p, name)) for name in ("started_at", "finished_at", "newest_entry")}
+            for p in polls
+        ]
+        names = ", ".join(_NEW.names)
+        self.con.register("_new_polls", table(_NEW, rows))
+        try:
+            self.con.execute(f"INSERT INTO source_polls ({names}) SELECT {names} FROM _new_polls")
+        finally:
+            self.con.unregister("_new_polls")
 
     def last_polls(self) -> dict[tuple[str, str], Poll]:
         """The newest poll of each (source, URL): when it was and its validators.
@@ -43,15 +55,19 @@ class SourcePolls:
         ).fetchall()
         return {(row[0], row[1]): _poll(row) for row in rows}
 
-    def history(self, source: str, since: datetime | None = None) -> list[Poll]:
-        """The source's polls, oldest first (from ``since`` when given)."""
+    def histories(self, sources: Iterable[str], since: datetime | None = None) -> dict[str, list[Poll]]:
+        """Each source's polls, oldest first (from ``since`` when given), in one query."""
+        names = list(sources)
+        found: dict[str, list[Poll]] = {name: [] for name in names}
         rows = self.con.execute(
             f"""SELECT {", ".join(_COLUMNS)} FROM source_polls
-                WHERE source = ? AND (?::TIMESTAMPTZ IS NULL OR started_at >= ?::TIMESTAMPTZ)
-                ORDER BY started_at, id""",
-            [source, since, since],
+                WHERE list_contains(?, source) AND (?::TIMESTAMPTZ IS NULL OR started_at >= ?::TIMESTAMPTZ)
+                ORDER BY source, started_at, id""",
+            [names, since, since],
         ).fetchall()
-        return [_poll(row) for row in rows]
+        for row in rows:
+            found[row[0]].append(_poll(row))
+        return found
 
     def sources(self) -> list[str]:
         """Every source with a recorded poll, also those since removed from the sources file."""

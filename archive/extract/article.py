@@ -121,7 +121,8 @@ def extract(raw: RawDocument) -> Article:
     if not has_prose(body):
         raise ExtractionError("no article text found")
     v, provenance = md.values, dict(md.provenance, text=text_source, encoding=charset_source)
-    access, provenance["access"] = paywall.access(v.get("access"), provenance.get("access"), body, v.get("prompt"))
+    page = text if raw.content_type != "text/plain" else None
+    access, provenance["access"] = paywall.access(v.get("access"), provenance.get("access"), body, page)
     language, language_source = choose(v.get("language"), provenance.get("language"), body)
     if language_source:
         provenance["language"] = language_source
@@ -166,7 +167,6 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
     if tree is None:
         raise ExtractionError("not an HTML document")
     tree = oldmarkup.normalise(tree)
-    prompt = paywall.prompt_in(" ".join(tree.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]")))
     link_texts = LinkTexts(tree)
     url = None if raw.url.startswith("file:") else raw.url
     # Precision mode without trafilatura's readability/jusText comparison: as good on news pages
@@ -186,7 +186,6 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
         if recover_embeds(tree, document.body):
             text_source += "+embeds"
     md = gather(raw.url, raw.hints, tree)
-    md.offer("prompt", prompt, "page-text")
     body, removed = "", Counter[str]()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from archive.extract.rawhtml import slim
+
 TEASER_CHARS = 1200  # a page marked not free whose text is shorter holds only the opening
 _PROMPT = re.compile(
     r"\b(subscribe (now )?to (continue|keep) reading|to continue reading|continue reading with|"
@@ -25,12 +27,13 @@ _PROMPT = re.compile(
     r"alleen voor abonnees)\b",
     re.IGNORECASE,
 )
+_TAG = re.compile(r"<[^>]+>")
 _ENDS_OPEN = re.compile(r"(\w|,|…|\.\.\.)\s*$")
 
 
-def prompt_in(page_text: str) -> str | None:
-    """The subscribe-to-read-on prompt the page shows, if any."""
-    match = _PROMPT.search(page_text)
+def prompt_in(page: str) -> str | None:
+    """The subscribe-to-read-on prompt an HTML page shows, if any (scripts, styles and tags aside)."""
+    match = _PROMPT.search(" ".join(_TAG.sub(" ", slim(page)).split()))
     return match.group(0) if match else None
 
 
@@ -41,11 +44,15 @@ def _before_prompt(body: str) -> str:
     return body[: found[-1].start()] if found else body
 
 
-def access(marked: str | None, source: str | None, body: str, prompt: str | None) -> tuple[str, str]:
-    """free, teaser or paywalled, and the evidence."""
+def access(marked: str | None, source: str | None, body: str, page: str | None) -> tuple[str, str]:
+    """free, teaser or paywalled, and the evidence; ``page``: the HTML, read only when the text
+    stops open or on a prompt (most articles do neither)."""
     if marked == "restricted":
         kind = "teaser" if len(body) < TEASER_CHARS else "paywalled"
         return kind, f"{source} (not free; {len(body)} characters)"
+    prompt = None
+    if page and (_ENDS_OPEN.search(body) or _PROMPT.search(body, max(0, len(body) - 300))):
+        prompt = prompt_in(page)
     if prompt and _ENDS_OPEN.search(_before_prompt(body)):
         return "teaser", f"text (stops mid-sentence; the page says {prompt!r})"
     return "free", source or "no paywall markup"

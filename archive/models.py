@@ -45,9 +45,9 @@ class Article:
     image: str | None = None
     date_confidence: str | None = None  # high | medium | low | none
     provenance: dict[str, str] = field(default_factory=dict)  # field -> evidence it came from
-    # Dedup signature input computed next to extraction (in the worker process), not stored:
-    # (shingle_size, shingle hashes, anchor hashes) of ``text``.
-    signature_input: tuple | None = field(default=None, repr=False, compare=False)
+    # Dedup input computed next to extraction (in the worker process), not stored as such: an
+    # archive.dedup.features.LineInput of ``text`` (MinHash input and verifier features, by line).
+    signature_input: Any = field(default=None, repr=False, compare=False)
     # Story term weights computed next to extraction, not stored: (lead_chars, title_weight,
     # {term hash: weight}) of ``title`` and ``text``.
     story_terms: tuple | None = field(default=None, repr=False, compare=False)

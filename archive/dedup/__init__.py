@@ -18,7 +18,7 @@ from collections.abc import Sequence
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import TextFeatures, text_features
+from archive.dedup.features import TextFeatures, text_features, verifier_features
 from archive.dedup.grouping import Grouper, Placement
 from archive.dedup.index import Precomputed, SignatureIndex
 from archive.dedup.verify import Verifier
@@ -67,8 +67,8 @@ class Deduplicator:
         """Index and group ``new_ids`` (placed after every article already grouped); return how many
         of them joined a group.
 
-        ``precomputed`` maps a text to its (shingle_size, shingles, anchors) signature input,
-        computed where the text was extracted; it is used only for a stored text equal to its key.
+        ``precomputed`` maps a text to its LineInput, computed where the text was extracted; it
+        is used only for a stored text equal to its key.
         """
         if not new_ids:
             return 0
@@ -138,6 +138,10 @@ class Deduplicator:
         # Texts are read only for articles that have candidates, and only when not cached.
         involved = set(candidates.left.tolist()) | set(candidates.right.tolist())
         features = {a: self._recent[a] for a in involved if a in self._recent}
+        size = self.config.shingle_size
+        stored = tables.verifier_inputs(sorted(involved - features.keys()))
+        features.update({a: verifier_features(stems, sizes, size) for a, (stems, sizes) in stored.items()})
+        # Articles signed before the verifier's features were stored: their texts are read.
         missing = sorted(involved - features.keys())
         texts = {a: known[a] for a in missing if a in known}
         unread = [a for a in missing if a not in known]
@@ -145,7 +149,7 @@ class Deduplicator:
 
         def features_of(article: int) -> TextFeatures:
             if article not in features:
-                features[article] = text_features(texts[article], self.config.shingle_size)
+                features[article] = text_features(texts[article], size)
             self._remember(article, features[article])
             return features[article]
 

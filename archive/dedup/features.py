@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -139,33 +140,172 @@ def _paragraph_keys(stems_per_line: list[list[str]]) -> np.ndarray:
     return np.unique(np.array(found, dtype=np.uint32))
 
 
+class _CrcCache(dict[str, int]):
+    """crc32 of tokens, remembered: news vocabulary repeats, and one dict lookup per token (through
+    ``map``) is several times cheaper than encoding and hashing it again. Cleared when large."""
+
+    LIMIT = 400_000
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[token] = zlib.crc32(token.encode("utf-8"))
+        return value
+
+
+_CRC = _CrcCache()
+
+
+def _crc32s(tokens: list[str]) -> np.ndarray:
+    """token_hashes, as uint32, through the cache."""
+    return np.array(list(map(_CRC.__getitem__, tokens)), dtype=np.uint32)
+
+
+def _ngram_hashes(h: np.ndarray, size: int) -> np.ndarray:
+    """Distinct 64-bit hashes of the n-grams of ``size`` over token hashes (all of them if fewer)."""
+    h = h.astype(np.uint64)
+    if len(h) == 0:
+        return h
+    size = min(size, len(h))
+    acc = np.zeros(len(h) - size + 1, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(size):
+            acc = mix64(acc * np.uint64(0x100000001B3) + h[k : len(h) - size + 1 + k])
+    return np.unique(acc)
+
+
+def _content(tokens: list[str]) -> list[str]:
+    return [t for t in tokens if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """Everything dedup needs of a text, line by line: the MinHash input and the verifier's features.
+
+    Computed once where the text is extracted (a worker process). Site boilerplate then drops
+    whole lines on the writer, and ``keep`` gives the input of the stored text without reading
+    it again: stems, sentences, anchors and paragraphs never span lines.
+    """
+
+    stems: np.ndarray  # uint32 crc32 of every content stem, in text order
+    sentence_of: np.ndarray  # int32 sentence number of each stem (numbered over the whole text)
+    line_starts: np.ndarray  # int64, one per line and one more: where each line's stems start
+    anchors: np.ndarray  # uint32 anchor hashes (high bits) of each line, concatenated
+    anchor_starts: np.ndarray  # int64, as line_starts, into anchors
+    paragraphs: np.ndarray  # int64 paragraph key of each line, -1 for a line too short to be one
+
+    @property
+    def lines(self) -> int:
+        return len(self.paragraphs)
+
+    def keep(self, lines: np.ndarray) -> LineInput:
+        """The input of the text made of only these lines (indices, in order)."""
+        lines = np.asarray(lines, dtype=np.int64)
+
+        def take(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            counts = starts[lines + 1] - starts[lines]
+            index = np.repeat(starts[lines] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
+            return values[index], np.r_[0, np.cumsum(counts)].astype(np.int64)
+
+        stems, line_starts = take(self.stems, self.line_starts)
+        sentence_of, _ = take(self.sentence_of, self.line_starts)
+        anchors, anchor_starts = take(self.anchors, self.anchor_starts)
+        return LineInput(stems, sentence_of, line_starts, anchors, anchor_starts, self.paragraphs[lines])
+
+    def sets(self, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """MinHash input: shingle, anchor and paragraph hash sets (sorted distinct uint32)."""
+        paragraphs = self.paragraphs[self.paragraphs >= 0].astype(np.uint32)
+        return high32(_ngram_hashes(self.stems, shingle_size)), np.unique(self.anchors), np.unique(paragraphs)
+
+    def features(self, shingle_size: int) -> TextFeatures:
+        """What the verifier compares."""
+        return verifier_features(self.stems, sentence_sizes(self.sentence_of), shingle_size)
+
+    def arrays(self) -> tuple[np.ndarray, ...]:
+        """Its arrays, in field order (what ``from_arrays`` takes back)."""
+        return tuple(getattr(self, name) for name in LINE_INPUT_DTYPES)
+
+    @classmethod
+    def from_arrays(cls, arrays: Sequence[np.ndarray]) -> LineInput:
+        return cls(*(np.asarray(a, dtype=t) for a, t in zip(arrays, LINE_INPUT_DTYPES.values(), strict=True)))
+
+
+LINE_INPUT_DTYPES = {
+    "stems": np.uint32,
+    "sentence_of": np.int32,
+    "line_starts": np.int64,
+    "anchors": np.uint32,
+    "anchor_starts": np.int64,
+    "paragraphs": np.int64,
+}
+
+
+def sentence_sizes(sentence_of: np.ndarray) -> np.ndarray:
+    """Stems of each sentence that has any, in order (uint16 is enough for a sentence)."""
+    if len(sentence_of) == 0:
+        return np.zeros(0, dtype=np.int64)
+    _, counts = np.unique(sentence_of, return_counts=True)  # sentence numbers only grow
+    return counts
+
+
+def verifier_features(stems: np.ndarray, sizes: np.ndarray, shingle_size: int) -> TextFeatures:
+    """TextFeatures from stem hashes and sentence sizes (as stored beside the signature)."""
+    stem_hashes = np.asarray(stems).astype(np.uint64)
+    return TextFeatures(
+        shingles=_ngram_hashes(stem_hashes, shingle_size),
+        stem_hashes=stem_hashes,
+        sentence_of=np.repeat(np.arange(len(sizes)), sizes),
+        n_sentences=len(sizes),
+    )
+
+
+def line_input(text: str) -> LineInput:
+    """Stems, sentences, anchors and paragraph keys of each line of ``text`` (lines as ``str.splitlines``)."""
+    folded = unicodedata.normalize("NFKC", text)
+    lines = folded.splitlines()
+    if len(lines) != len(text.splitlines()):  # folding made or joined lines: fold line by line
+        lines = [unicodedata.normalize("NFKC", line) for line in text.splitlines()]
+    per_sentence: list[list[str]] = []  # content tokens of each sentence
+    sentences_per_line: list[int] = []
+    anchor_found: list[list[str]] = []
+    for line in lines:
+        pieces = [s for s in _SENTENCE_END.split(line) if s and s.strip()]
+        per_sentence.extend(_content(_lower(_WORD.findall(s))) for s in pieces)
+        sentences_per_line.append(len(pieces))
+        if len(line.split()) >= ANCHOR_LINE_WORDS:  # only lines of running text: see _anchor_set
+            found = [number or word for number, word in _ANCHOR.findall(line) if number or word[0].isupper()]
+            anchor_found.append(sorted({t for t in _lower(found) if t not in STOP_WORDS}))
+        else:
+            anchor_found.append([])
+    # One stemmer call for the whole text.
+    stems: list[str] = _STEMMER.stemWords([t for tokens in per_sentence for t in tokens])
+    per_sentence_sizes = np.array([len(tokens) for tokens in per_sentence], dtype=np.int64)
+    sentence_of = np.repeat(np.arange(len(per_sentence), dtype=np.int32), per_sentence_sizes)
+    sentence_starts = np.r_[0, np.cumsum(sentences_per_line)].astype(np.int64)
+    stem_starts = np.r_[0, np.cumsum(per_sentence_sizes)].astype(np.int64)
+    line_starts = stem_starts[sentence_starts]
+    paragraphs = np.full(len(lines), -1, dtype=np.int64)
+    bounds = line_starts.tolist()
+    for i in np.flatnonzero(np.diff(line_starts) >= PARAGRAPH_STEMS).tolist():
+        paragraphs[i] = zlib.crc32(" ".join(stems[bounds[i] : bounds[i + 1]]).encode("utf-8"))
+    anchor_counts = np.array([len(found) for found in anchor_found], dtype=np.int64)
+    flat = [t for found in anchor_found for t in found]
+    anchor_hashes = (mix64(_crc32s(flat).astype(np.uint64)) >> np.uint64(32)).astype(np.uint32)
+    return LineInput(
+        stems=_crc32s(stems),
+        sentence_of=sentence_of,
+        line_starts=line_starts,
+        anchors=anchor_hashes,
+        anchor_starts=np.r_[0, np.cumsum(anchor_counts)].astype(np.int64),
+        paragraphs=paragraphs,
+    )
+
+
 def signature_input(text: str, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Shingle, anchor and paragraph hash sets (sorted distinct uint32) of a whole text: its MinHash input."""
-    folded = unicodedata.normalize("NFKC", text)
-    # One stemmer call for the whole text; lines are kept apart only for the paragraph keys.
-    kept = [
-        [t for t in _lower(_WORD.findall(line)) if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
-        for line in folded.splitlines()
-    ]
-    stems: list[str] = _STEMMER.stemWords([t for tokens in kept for t in tokens])
-    per_line, start = [], 0
-    for tokens in kept:
-        per_line.append(stems[start : start + len(tokens)])
-        start += len(tokens)
-    found = _anchor_set(folded)
-    anchor_set = mix64(token_hashes(sorted(found))) if found else np.zeros(0, dtype=np.uint64)
-    return high32(shingle_hashes(stems, shingle_size)), high32(anchor_set), _paragraph_keys(per_line)
+    return line_input(text).sets(shingle_size)
 
 
 def text_features(text: str, shingle_size: int) -> TextFeatures:
-    """Verifier features: shingles and the stems of each sentence, with one stemmer call."""
-    per_sentence = [_lower(tokens) for tokens in _sentence_tokens(text)]
-    kept = [[t for t in tokens if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())] for tokens in per_sentence]
-    counts = np.array([len(tokens) for tokens in kept if tokens], dtype=np.int64)
-    stems = _STEMMER.stemWords([t for tokens in kept for t in tokens])
-    return TextFeatures(
-        shingles=shingle_hashes(stems, shingle_size),
-        stem_hashes=token_hashes(stems),
-        sentence_of=np.repeat(np.arange(len(counts)), counts),
-        n_sentences=len(counts),
-    )
+    """Verifier features: shingles and the stems of each sentence."""
+    return line_input(text).features(shingle_size)

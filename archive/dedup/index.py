@@ -17,16 +17,16 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import signature_input
+from archive.dedup.features import LineInput, sentence_sizes
+from archive.dedup.features import line_input as line_input_of
 from archive.dedup.minhash import Signer, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 from archive.store.dedup import BAND_SCHEMA, SIGNATURE_SCHEMA, DedupTables
 
 LOGGER = logging.getLogger(__name__)
 
 TEXT_CHANNEL, ANCHOR_CHANNEL, PARAGRAPH_CHANNEL = 0, 1, 2
-SignatureInput = tuple[np.ndarray, np.ndarray, np.ndarray]  # shingles, anchors, paragraphs
-# text -> (shingle_size, shingles, anchors, paragraphs): signature input computed where the text was extracted.
-Precomputed = Mapping[str, tuple[int, np.ndarray, np.ndarray, np.ndarray]]
+# text -> its LineInput, computed where the text was extracted.
+Precomputed = Mapping[str, LineInput]
 
 
 @dataclass
@@ -50,23 +50,26 @@ class SignatureIndex:
         self._added: pa.Table | None = None  # band keys of the last batch added ...
         self._added_ids: set[int] = set()  # ... and its articles
 
-    def _signature_input(self, text: str, precomputed: Precomputed | None) -> SignatureInput:
-        # Keyed by the exact text it was computed from: reused only for a text stored as it was.
-        found = precomputed.get(text) if precomputed else None
-        if found is not None and len(found) == 4 and found[0] == self.config.shingle_size:
-            return found[1], found[2], found[3]
-        return signature_input(text, self.config.shingle_size)
+    def inputs(self, texts: Mapping[int, str], precomputed: Precomputed | None = None) -> dict[int, LineInput]:
+        """The LineInput of each text, from ``precomputed`` where it was computed from that very text."""
+        found = {}
+        for article, text in texts.items():
+            line_input = precomputed.get(text) if precomputed else None
+            found[article] = line_input if line_input is not None else line_input_of(text)
+        return found
 
     def add(self, tables: DedupTables, texts: Mapping[int, str], precomputed: Precomputed | None = None) -> None:
-        """Index the stored texts of articles (id -> text): signatures and band keys."""
+        """Index the stored texts of articles (id -> text): signatures, verifier features and band keys."""
         if not texts:
             return
         ids = np.array(sorted(texts), dtype=np.int64)
-        inputs = [self._signature_input(texts[int(article)], precomputed) for article in ids]
-        shingle_sets, anchors = [i[0] for i in inputs], [i[1] for i in inputs]
+        by_id = self.inputs(texts, precomputed)
+        inputs = [by_id[int(article)] for article in ids]
+        sets = [i.sets(self.config.shingle_size) for i in inputs]
+        shingle_sets, anchors = [s[0] for s in sets], [s[1] for s in sets]
         signatures = self.text_signer.signatures(shingle_sets)
         anchor_signatures = self.anchor_signer.signatures(anchors)
-        paragraph_signatures = self.paragraph_signer.signatures([i[2] for i in inputs])
+        paragraph_signatures = self.paragraph_signer.signatures([s[2] for s in sets])
         stored = pa.table(
             {
                 "article_id": ids,
@@ -76,6 +79,11 @@ class SignatureIndex:
                 "anchor_signature": pa.array([row.tobytes() for row in anchor_signatures], type=pa.binary()),
                 # The signature's input itself (sorted uint32): exact containment of candidate pairs.
                 "shingles": pa.array([x.astype(np.uint32).tobytes() for x in shingle_sets], type=pa.binary()),
+                # The verifier's features: no candidate's text is read or tokenised again.
+                "stems": pa.array([i.stems.tobytes() for i in inputs], type=pa.binary()),
+                "sentence_sizes": pa.array(
+                    [sentence_sizes(i.sentence_of).astype(np.uint32).tobytes() for i in inputs], type=pa.binary()
+                ),
             },
             schema=SIGNATURE_SCHEMA,
         )

@@ -59,19 +59,24 @@ class SiteBoilerplate:
     def __init__(self, params: SiteBlockParams | None = None):
         self.params = params or SiteBlockParams()
 
+    def _lines(self, article: Article) -> list[tuple[str, str | None]]:
+        """Each line of the article's text with its block hash, None for a line too short or too long to count."""
+        p = self.params
+        return [
+            (line, block_hash(line) if p.min_chars <= len(line.strip()) <= p.max_chars else None)
+            for line in article.text.splitlines()
+        ]
+
     def blocks(self, article: Article) -> dict[str, str]:
         """Hash -> line for the lines of the article's text that are long enough to count."""
-        p = self.params
-        return {
-            block_hash(line): line
-            for line in article.text.splitlines()
-            if p.min_chars <= len(line.strip()) <= p.max_chars
-        }
+        return {digest: line for line, digest in self._lines(article) if digest is not None}
 
-    def apply(self, archive: Archive, articles: Sequence[tuple[int, Article]]) -> int:
+    def apply(self, archive: Archive, articles: Sequence[tuple[int, Article]]) -> dict[int, list[int]]:
         """Learn from ``(article id, article)`` pairs as extracted, then strip their repeated blocks
-        in place; return how many changed."""
-        blocks = [self.blocks(article) for _, article in articles]
+        in place; return, for each article whose text changed (by position in ``articles``), the
+        indices of the lines it kept."""
+        lines = [self._lines(article) for _, article in articles]
+        blocks = [{digest: line for line, digest in found if digest is not None} for found in lines]
         archive.site_blocks.learn(
             [
                 BlockSeen(article.source, digest, article.text_hash, line[:200], article_id)
@@ -81,38 +86,38 @@ class SiteBoilerplate:
         )
         asked = sorted({(article.source, digest) for (_, article), found in zip(articles, blocks) for digest in found})
         repeated = archive.site_blocks.shares(asked, self.params.min_articles)
-        changed = 0
-        for (_, article), found in zip(articles, blocks):
+        kept: dict[int, list[int]] = {}
+        for position, ((_, article), found) in enumerate(zip(articles, blocks)):
             drop = set()
             for digest, line in found.items():
                 share = repeated.get((article.source, digest))
                 if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
                     drop.add(digest)
-            if drop and self._strip(article, drop, found):
-                changed += 1
-        return changed
+            if drop:
+                keep = self._strip(article, drop, lines[position])
+                if keep is not None:
+                    kept[position] = keep
+        return kept
 
-    def _strip(self, article: Article, drop: set[str], found: dict[str, str]) -> bool:
+    def _strip(self, article: Article, drop: set[str], lines: list[tuple[str, str | None]]) -> list[int] | None:
+        """Remove the ``drop`` blocks from the article; the indices of the lines kept, or None if it is left as it was."""
         p = self.params
-        lines = article.text.splitlines()
-        prose = [line for line in lines if is_prose(line)]
-        shared = [line for line in prose if block_hash(line) in drop]
-        if len(shared) >= p.copy_paragraphs and 2 * sum(map(len, shared)) > sum(map(len, prose)):
+        prose = [(line, digest) for line, digest in lines if is_prose(line)]
+        shared = [line for line, digest in prose if digest in drop]
+        if len(shared) >= p.copy_paragraphs and 2 * sum(map(len, shared)) > sum(len(line) for line, _ in prose):
             # Most of its prose seen in other articles of the site: a copy of an earlier story,
             # not a page of boilerplate. Only the non-prose blocks go.
-            drop = {digest for digest in drop if not is_prose(found[digest])}
+            drop = drop - {digest for line, digest in prose}
             if not drop:
-                return False
-        keep = [
-            line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
-        ]
-        removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
+                return None
+        keep = [i for i, (_, digest) in enumerate(lines) if digest is None or digest not in drop]
+        removed_chars = sum(len(line) for line, _ in lines) - sum(len(lines[i][0]) for i in keep)
         if removed_chars > p.max_removed_share * max(1, len(article.text)):
             LOGGER.debug("%s: site boilerplate would remove %s characters; kept", article.url, removed_chars)
-            return False
-        article.text = "\n".join(keep)
+            return None
+        article.text = "\n".join(lines[i][0] for i in keep)
         article.text_hash = text_hash(article.text)
         removed = article.meta.setdefault("removed_blocks", {})
         removed["site-boilerplate"] = len(lines) - len(keep)
         article.meta["site_blocks_params"] = p.fingerprint()  # which settings removed them
-        return True
+        return keep

@@ -25,8 +25,7 @@ from multiprocessing import resource_tracker
 
 from pebble import ProcessExpired, ProcessPool
 
-from archive.dedup.config import DedupConfig
-from archive.dedup.features import signature_input
+from archive.dedup.features import line_input
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
@@ -37,7 +36,6 @@ LOGGER = logging.getLogger(__name__)
 
 MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # trafilatura needs tens of seconds on a few MB of junk HTML
 EXTRACT_SECONDS = 20.0  # per-document time budget
-SHINGLE_SIZE = DedupConfig().shingle_size
 STORY_TERMS = (StoriesConfig().lead_chars, StoriesConfig().title_weight)
 STOP_POLL_SECONDS = 0.1  # how often a wait for a worker looks at the stop request
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
@@ -93,9 +91,10 @@ def guarded_extract(
     try:
         with _time_budget(seconds, stop):
             article = extract(raw)
-            # Tokenising and hashing for MinHash belong with extraction: done here, in the
-            # worker, it runs in parallel instead of on the single writer's core.
-            article.signature_input = (SHINGLE_SIZE, *signature_input(article.text, SHINGLE_SIZE))
+            # Tokenising and hashing for dedup (MinHash input, verifier features) belong with
+            # extraction: done here, in the worker, it runs in parallel instead of on the single
+            # writer's core, which only drops the lines site boilerplate removes.
+            article.signature_input = line_input(article.text)
             article.story_terms = (*STORY_TERMS, term_weights(article.title, article.text, *STORY_TERMS))
             return article
     except _Timeout:

@@ -281,11 +281,16 @@ class ArchiveWriter:
         self.stats.skipped += len(batch) - len(fresh)
         if not fresh:
             return
-        # Signature input computed in the workers, keyed by the text it was computed from:
-        # valid only where site boilerplate leaves that text as it is.
-        precomputed = {a.text: a.signature_input for _, a in fresh if a.signature_input is not None}
         ids = archive.articles.reserve_ids(len(fresh))
-        self.site_boilerplate.apply(archive, [(i, a) for i, (_, a) in zip(ids, fresh)])
+        inputs = [a.signature_input for _, a in fresh]  # dedup input computed in the workers, by line
+        kept = self.site_boilerplate.apply(archive, [(i, a) for i, (_, a) in zip(ids, fresh)])
+        for position, lines in kept.items():  # the lines site boilerplate left: their input, not the text's again
+            line_input = inputs[position]
+            inputs[position] = (
+                line_input.keep(lines) if line_input is not None and line_input.lines > max(lines, default=-1) else None
+            )
+        # Keyed by the text it describes: used only for a stored text equal to it.
+        precomputed = {a.text: line_input for (_, a), line_input in zip(fresh, inputs) if line_input is not None}
         archive.articles.insert([(i, raw, a) for i, (raw, a) in zip(ids, fresh)])
         archive.crawl_urls.record(_aliases(fresh))
         self.stats.duplicates += self.deduplicator.assign(archive, ids, precomputed)

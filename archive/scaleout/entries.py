@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from archive.dedup.features import LINE_INPUT_DTYPES, LineInput
 from archive.errors import ArchiveError
 from archive.models import Article, RawDocument, Rejection
 
@@ -54,11 +55,9 @@ def encode_article(raw: RawDocument, article: Article) -> dict[bytes, bytes]:
         b"article": json.dumps(values, default=str).encode(),
         b"body": zlib.compress(raw.body, 1),
     }
-    if article.signature_input is not None:
-        shingle_size, *arrays = article.signature_input
-        fields[b"shingle_size"] = str(int(shingle_size)).encode()
-        for i, array in enumerate(arrays):
-            fields[f"sig{i}".encode()] = np.asarray(array, dtype=np.uint32).tobytes()
+    if article.signature_input is not None:  # a LineInput: numpy arrays of fixed dtypes
+        for name, array in zip(LINE_INPUT_DTYPES, article.signature_input.arrays(), strict=True):
+            fields[f"dedup_{name}".encode()] = array.tobytes()
     return fields
 
 
@@ -91,9 +90,10 @@ def _article(fields: dict[bytes, bytes]) -> tuple[RawDocument, Article]:
         if values.get(name) is not None:
             values[name] = datetime.fromisoformat(values[name])
     article = Article(**values)
-    if b"shingle_size" in fields:
-        arrays = [np.frombuffer(fields[f"sig{i}".encode()], dtype=np.uint32).copy() for i in range(3)]
-        article.signature_input = (int(fields[b"shingle_size"]), *arrays)
+    if b"dedup_stems" in fields:
+        article.signature_input = LineInput.from_arrays(
+            [np.frombuffer(fields[f"dedup_{name}".encode()], dtype=t).copy() for name, t in LINE_INPUT_DTYPES.items()]
+        )
     _check_types(raw, article)
     return raw, article
 

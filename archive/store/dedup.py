@@ -24,6 +24,8 @@ SIGNATURE_SCHEMA = pa.schema(
         ("signature", pa.binary()),
         ("anchor_signature", pa.binary()),
         ("shingles", pa.binary()),
+        ("stems", pa.binary()),
+        ("sentence_sizes", pa.binary()),
     ]
 )
 BAND_SCHEMA = pa.schema([("band_key", pa.int64()), ("article_id", pa.int64())])
@@ -117,7 +119,11 @@ class DedupTables:
 
     # -- signatures and band keys --------------------------------------------------
     def insert_signatures(self, signatures: pa.Table, bands: pa.Table) -> None:
-        self._register("_dedup_signatures", signatures, "INSERT INTO dedup_signatures SELECT * FROM _dedup_signatures")
+        self._register(
+            "_dedup_signatures",
+            signatures,
+            f"INSERT INTO dedup_signatures ({', '.join(SIGNATURE_SCHEMA.names)}) SELECT * FROM _dedup_signatures",
+        )
         self._register("_dedup_bands", bands, "INSERT INTO dedup_bands SELECT * FROM _dedup_bands")
 
     def remove_signatures(self, ids: Sequence[int]) -> None:
@@ -177,6 +183,20 @@ class DedupTables:
             "SELECT article_id, shingles FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))", [list(ids)]
         ).fetchall()
         return {int(article): np.frombuffer(blob, dtype=np.uint32) for article, blob in rows}
+
+    def verifier_inputs(self, ids: Sequence[int]) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Stored (stem hashes, sentence sizes) of articles that have them (signed since migration 0013)."""
+        if not ids:
+            return {}
+        rows = self.con.execute(
+            """SELECT article_id, stems, sentence_sizes FROM dedup_signatures
+               WHERE article_id IN (SELECT unnest(?)) AND stems IS NOT NULL""",
+            [list(ids)],
+        ).fetchall()
+        return {
+            int(article): (np.frombuffer(stems, dtype=np.uint32), np.frombuffer(sizes, dtype=np.uint32))
+            for article, stems, sizes in rows
+        }
 
     # -- groups ---------------------------------------------------------------------
     def clear_signatures(self) -> None:

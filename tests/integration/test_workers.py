@@ -129,27 +129,27 @@ def test_a_stop_request_ends_the_input_and_keeps_what_is_extracted():
     assert read == [0, 1, 2] and [type(r) for r in results] == [Article] * 3
 
 
-def test_signature_input_is_computed_with_extraction_and_used_by_the_writer(tmp_path, monkeypatch):
+def test_dedup_input_is_computed_with_extraction_and_used_by_the_writer(tmp_path, monkeypatch):
     import numpy as np
 
-    from archive.dedup.features import signature_input
+    from archive.dedup.features import line_input, signature_input
     from archive.ingest.writer import ArchiveWriter
     from archive.store import Archive
 
     document = raw()
     article = guarded_extract(document)
-    size, *computed = article.signature_input
+    size = 2
     expected = signature_input(article.text, size)
-    assert len(computed) == len(expected) and all(np.array_equal(a, b) for a, b in zip(computed, expected))
-    shingles = computed[0]
+    assert all(np.array_equal(a, b) for a, b in zip(article.signature_input.sets(size), expected))
+    shingles = expected[0]
 
     computed = []
 
-    def counted(text, size):
+    def counted(text):
         computed.append(text)
-        return signature_input(text, size)
+        return line_input(text)
 
-    monkeypatch.setattr("archive.dedup.index.signature_input", counted)
+    monkeypatch.setattr("archive.dedup.index.line_input_of", counted)
     other = story(1, url="https://example.org/b")
     other_article = guarded_extract(other)
     other_article.signature_input = None  # the control: nothing computed in a worker
@@ -163,3 +163,55 @@ def test_signature_input_is_computed_with_extraction_and_used_by_the_writer(tmp_
         stored = archive.con.execute("SELECT n_shingles FROM dedup_signatures ORDER BY article_id").fetchall()
     assert computed == [other_article.text]  # without it the writer computes it, through the patched name
     assert stored[0] == (len(shingles),)
+
+
+def test_lines_removed_as_site_boilerplate_leave_the_signature_of_the_stored_text(tmp_path, monkeypatch):
+    """A site's repeated line is stripped on the writer; the article is signed as stored, from the
+    worker's input (no text is tokenised again), exactly as a rebuild from the stored text signs it."""
+    from archive.dedup.features import line_input
+    from archive.ingest.writer import ArchiveWriter
+    from archive.store import Archive
+
+    banner = "Read the latest from the Daily Example every morning in your inbox"
+    body = (
+        "The council of {town} approved a budget of {n} million for new bridges on Tuesday evening, "
+        "after a debate that lasted well into the night and drew residents from every district.\n"
+        "Engineers said work on the {town} crossings would start in spring and finish within two years."
+    )
+    pages = [
+        RawDocument(
+            url=f"https://daily.example/{i}",
+            body=f"{banner}\n{body.format(town=town, n=10 + i)}".encode(),
+            source="daily.example",
+            origin="txt",
+            content_type="text/plain",
+        )
+        for i, town in enumerate(["Arden", "Brill", "Colne", "Dunmore"])
+    ]
+    articles = [guarded_extract(page) for page in pages]
+    computed = []
+
+    def counted(text):
+        computed.append(text)
+        return line_input(text)
+
+    monkeypatch.setattr("archive.dedup.index.line_input_of", counted)
+    with Archive(tmp_path / "a.duckdb") as archive:
+        writer = ArchiveWriter(archive)
+        for page, article in zip(pages, articles):
+            writer.add(page, article)
+        writer.close()
+        rows = archive.con.execute(
+            """SELECT a.text, s.signature, s.stems FROM articles a JOIN dedup_signatures s ON s.article_id = a.id
+               ORDER BY a.id"""
+        ).fetchall()
+        assert computed == []
+        assert banner not in rows[-1][0]  # the banner, seen in three articles, was stripped from the later ones
+    with Archive(tmp_path / "a.duckdb") as archive:  # a rebuild signs the stored texts from scratch
+        writer = ArchiveWriter(archive, rebuilding=True)
+        writer.rebuild()
+        writer.close()
+        again = archive.con.execute(
+            "SELECT s.signature, s.stems FROM dedup_signatures s ORDER BY s.article_id"
+        ).fetchall()
+    assert [row[1:] for row in rows] == again

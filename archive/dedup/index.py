@@ -123,6 +123,8 @@ class SignatureIndex:
         if len(left) == 0:
             return Candidates(left, right, np.zeros(0), exact)
         stored = tables.signatures(np.unique(np.concatenate([left, right])).tolist())
+        signed = np.isin(left, stored.ids) & np.isin(right, stored.ids)  # keys of articles since re-signed
+        left, right, exact = left[signed], right[signed], exact[signed]
         li, ri = stored.rows(left), stored.rows(right)
         sigs, anchor_sigs = stored.signatures, stored.anchor_signatures
         containment = containment_from_jaccard(estimate_jaccard(sigs[li], sigs[ri]), stored.sizes[li], stored.sizes[ri])

@@ -75,7 +75,7 @@ class Archive:
         self.rejections = RejectionLog(con)
         self.site_blocks = SiteBlocks(con)
         self.crawl_urls = CrawlUrls(con)
-        self.dedup = DedupTables(con)
+        self.dedup = DedupTables(con, None if self.path == ":memory:" else Path(self.path + ".bands"))
         self.stories = StoryTables(con)
         self.story_list = StoryList(con)
         self.reports = Reports(con)

@@ -7,14 +7,18 @@ and writes. Methods run inside the caller's transaction and never commit.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 
+from archive.store.bandruns import BandRuns
+
 # Order that picks a group's representative: earliest published, then earliest ingested.
 REPRESENTATIVE_ORDER = "published ASC NULLS LAST, ingested_at ASC, id ASC"
 CONFIG_NAME = "minhash"
+RUN_ARTICLES = 50_000  # articles per band run written at once (~5.6 million rows)
 
 SIGNATURE_SCHEMA = pa.schema(
     [
@@ -60,10 +64,12 @@ class StoredSignatures:
 
 
 class DedupTables:
-    """Typed reads and writes of the dedup tables on one DuckDB connection."""
+    """Typed reads and writes of the dedup tables on one DuckDB connection; ``band_dir``: where
+    the sorted runs of band keys are kept (None: joined in SQL only, as for an in-memory archive)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection):
+    def __init__(self, con: duckdb.DuckDBPyConnection, band_dir: Path | None = None):
         self.con = con
+        self.band_runs = BandRuns(band_dir)
 
     def _register(self, name: str, table: pa.Table, sql: str) -> None:
         """Run ``sql`` with an Arrow table visible as ``name``."""
@@ -129,35 +135,78 @@ class DedupTables:
     def remove_signatures(self, ids: Sequence[int]) -> None:
         self.con.execute("DELETE FROM dedup_signatures WHERE article_id IN (SELECT unnest(?))", [list(ids)])
         self.con.execute("DELETE FROM dedup_bands WHERE article_id IN (SELECT unnest(?))", [list(ids)])
+        self._renew_band_token()
+
+    def _band_token(self) -> str:
+        row = self.con.execute("SELECT token FROM dedup_band_token").fetchall()
+        return str(row[0][0])
+
+    def _renew_band_token(self) -> None:
+        """Band keys were deleted: the runs beside the archive no longer match it."""
+        self.con.execute("UPDATE dedup_band_token SET token = CAST(uuid() AS VARCHAR)")
+
+    def _band_runs_through(self, before: int) -> None:
+        """Write the committed tail (band rows of articles below ``before``, the lowest id being
+        placed) as runs once it is long enough; a long one (runs rebuilt on a large archive) in
+        ranges of RUN_ARTICLES articles, so that memory stays bounded."""
+        runs = self.band_runs
+        if runs.directory is None or before - 1 <= runs.covered:
+            return
+        count = self.con.execute(
+            "SELECT count(*) FROM dedup_bands WHERE article_id > ? AND article_id < ?", [runs.covered, before]
+        ).fetchall()[0][0]
+        if count < runs.tail_rows:
+            return
+        while runs.covered < before - 1:
+            upto = min(before - 1, runs.covered + RUN_ARTICLES)
+            tail = self.con.execute(
+                "SELECT band_key, article_id FROM dedup_bands WHERE article_id > ? AND article_id <= ?",
+                [runs.covered, upto],
+            ).fetchnumpy()
+            runs.add_run(np.asarray(tail["band_key"]), np.asarray(tail["article_id"]), covered=upto)
 
     def earlier_pairs(self, ids: Sequence[int], bands: pa.Table | None = None) -> tuple[np.ndarray, ...]:
         """(left, right, exact) for every article ``right`` placed before ``left`` in ``ids`` that shares
-        a band key or the normalised text with it. ``bands``: the band keys of ``ids`` when at hand
-        (spares a scan of dedup_bands); both lookups are point lookups on the key."""
-        mine = (
-            "SELECT band_key, article_id FROM _dedup_mine"
-            if bands is not None
-            else "SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest($ids))"
+        a band key or the normalised text with it. ``bands``: the band keys of ``ids`` when at hand.
+
+        Keys of articles in the band runs are found by binary search (archive/store/bandruns.py);
+        only the tail written since the last run is joined in SQL, so the cost per article does
+        not grow with the archive."""
+        runs = self.band_runs
+        runs.sync(self._band_token())
+        if ids:
+            self._band_runs_through(min(ids))
+        if bands is None:
+            bands = self.con.sql(
+                "SELECT band_key, article_id FROM dedup_bands WHERE article_id IN (SELECT unnest(?))",
+                params=[list(ids)],
+            ).to_arrow_table()
+        run_left, run_right = runs.lookup(
+            bands["band_key"].to_numpy().astype(np.int64), bands["article_id"].to_numpy().astype(np.int64)
         )
-        if bands is not None:
-            self.con.register("_dedup_mine", bands)
+        earlier = run_right < run_left
+        from_runs = pa.table({"l": run_left[earlier], "r": run_right[earlier]})
+        self.con.register("_dedup_mine", bands)
+        self.con.register("_dedup_from_runs", from_runs)
         try:
             pairs = self.con.execute(
-                f"""
-                WITH mine AS ({mine}),
-                     banded AS (SELECT DISTINCT m.article_id AS l, b.article_id AS r
-                                FROM mine m JOIN dedup_bands b USING (band_key) WHERE b.article_id < m.article_id),
+                """
+                WITH banded AS (SELECT DISTINCT m.article_id AS l, b.article_id AS r
+                                FROM _dedup_mine m JOIN dedup_bands b USING (band_key)
+                                WHERE b.article_id > $covered AND b.article_id < $highest
+                                      AND b.article_id < m.article_id
+                                UNION SELECT l, r FROM _dedup_from_runs),
                      same_text AS (SELECT a.id AS l, b.id AS r FROM articles a JOIN articles b USING (text_hash)
                                    WHERE a.id IN (SELECT unnest($ids)) AND b.id < a.id)
                 SELECT l, r, bool_or(exact) AS exact FROM (SELECT l, r, false AS exact FROM banded
                                               UNION ALL SELECT l, r, true FROM same_text)
                 GROUP BY l, r ORDER BY l, r
                 """,
-                {"ids": list(ids)},
+                {"ids": list(ids), "covered": runs.covered, "highest": max(ids, default=0)},
             ).fetchnumpy()
         finally:
-            if bands is not None:
-                self.con.unregister("_dedup_mine")
+            self.con.unregister("_dedup_mine")
+            self.con.unregister("_dedup_from_runs")
         return (
             np.asarray(pairs["l"], dtype=np.int64),
             np.asarray(pairs["r"], dtype=np.int64),
@@ -202,6 +251,7 @@ class DedupTables:
     def clear_signatures(self) -> None:
         self.con.execute("DELETE FROM dedup_signatures")
         self.con.execute("DELETE FROM dedup_bands")
+        self._renew_band_token()
 
     def clear_groups(self) -> None:
         """Every article a singleton again, without edges: groups are about to be placed from scratch."""

@@ -219,8 +219,10 @@ def partition(archive) -> set[frozenset[str]]:
     return {frozenset(m) for m in members.values()}
 
 
-def ingest_tangle(path, batch_size, texts=None):
+def ingest_tangle(path, batch_size, texts=None, tail_rows=None):
     archive = Archive(path)
+    if tail_rows is not None:  # band rows kept in SQL before they go to a sorted run beside the archive
+        archive.dedup.band_runs.tail_rows = tail_rows
     write(
         archive,
         *(
@@ -262,6 +264,34 @@ def test_partition_depends_on_texts_and_order_not_on_batches_rebuild_or_refresh(
     with ingest_tangle(tmp_path / "changed.duckdb", 200, changed) as archive:
         assert refreshed == partition(archive)
     assert refreshed != expected
+
+
+def test_band_runs_beside_the_archive_find_the_candidates_the_sql_join_finds(tmp_path):
+    """Band keys of committed articles go to sorted runs in <archive>.bands/ (binary searches, not a
+    scan per batch): the groups are those of the plain SQL join, also after band keys are deleted."""
+    import json
+
+    later = [pair("latecopy", ORIGINAL[1:], day(9)), pair("latealone", UNRELATED[:3], day(9))]
+    with ingest_tangle(tmp_path / "sql.duckdb", 200) as archive:  # one batch: every key joined in SQL
+        expected = partition(archive)
+        write(archive, *later, deduplicator=Deduplicator(CAPPED))
+        expected_later = partition(archive)
+    assert not (tmp_path / "sql.duckdb.bands").exists()
+    manifest_path = tmp_path / "runs.duckdb.bands" / "manifest.json"
+    with ingest_tangle(tmp_path / "runs.duckdb", 2, tail_rows=1) as archive:  # a run after (nearly) every batch
+        assert partition(archive) == expected
+        manifest = json.loads(manifest_path.read_text())
+        (highest,) = archive.con.execute("SELECT max(id) FROM articles").fetchone()
+        assert 0 < manifest["covered"] < highest  # committed batches only, not the last one placed
+        assert 1 <= len(manifest["runs"]) < len(TANGLE) // 2  # runs of similar size were merged
+        with archive.transaction():  # deletes every band key: the runs no longer match the archive
+            Deduplicator(CAPPED).rebuild(archive)
+        assert partition(archive) == expected
+        (token,) = archive.con.execute("SELECT token FROM dedup_band_token").fetchone()
+        assert json.loads(manifest_path.read_text())["token"] != token
+        write(archive, *later, deduplicator=Deduplicator(CAPPED), batch_size=1)
+        assert partition(archive) == expected_later
+        assert json.loads(manifest_path.read_text())["token"] == token  # rebuilt from the archive's keys
 
 
 def test_copies_of_one_story_on_one_site_keep_their_text_and_are_grouped(db):

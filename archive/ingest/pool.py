@@ -30,6 +30,7 @@ from archive.dedup.features import signature_input
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
+from archive.store import rawbody
 from archive.stories import StoriesConfig
 from archive.stories.terms import term_weights
 
@@ -97,6 +98,7 @@ def guarded_extract(
             # worker, it runs in parallel instead of on the single writer's core.
             article.signature_input = (SHINGLE_SIZE, *signature_input(article.text, SHINGLE_SIZE))
             article.story_terms = (*STORY_TERMS, term_weights(article.title, article.text, *STORY_TERMS))
+            article.raw_packed = rawbody.pack(raw.body)  # the same: off the writer's thread
             return article
     except _Timeout:
         return Rejection(raw.url, _too_long(seconds))

@@ -13,7 +13,12 @@ as any DuckDB client would (read-only) and reports:
 Corpora: the 867 dev pages of ../shared/eval/extraction-dev/html (gzipped saved pages), and N
 pages of bench/crawl.py's generated news site saved as files (30-150 KB of HTML each).
 
-    .venv/bin/python bench/size.py [--pages 2000] [--workers 2] [--corpus dev|site|both]
+    .venv/bin/python bench/size.py [--pages 2000] [--workers 2] [--corpus dev|site|both] [--baseline OTHER/newsarchive]
+
+``--baseline`` ingests the same pages with another installation too (a checkout of an earlier
+commit, say) and prints both columns. CPU per article: sampled from /proc, of every process
+of the run and of the command's own process (file reading, the writer thread, DuckDB's
+checkpoints), the rest being the extraction workers.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ import tempfile
 from pathlib import Path
 
 import duckdb
-from crawl import generate
+from crawl import TreeCpu, generate
 from product import newsarchive, remove_db, shared_eval
 
 # Tables reported under their own name; the rest are summed as "other".
@@ -73,34 +78,55 @@ def compression(db: Path, table: str) -> dict[str, str]:
     return dict(rows)
 
 
-def measure(label: str, inputs: list[str], workers: int, scratch: Path, page_bytes: float) -> None:
-    """Ingest ``inputs`` (pages of ``page_bytes`` bytes on average, as read) and report the archive's size."""
-    db = scratch / f"{label.replace(' ', '-')}.duckdb"
+def measure(label: str, inputs: list[str], args: argparse.Namespace, scratch: Path, page_bytes: float) -> None:
+    """Ingest ``inputs`` (pages of ``page_bytes`` bytes on average, as read) with this
+    installation (and ``--baseline``'s) and report the archives' sizes side by side."""
+    installs = [("this", None)] + ([("baseline", [str(args.baseline)])] if args.baseline else [])
+    figures = {
+        name: _one(label, name, command, inputs, args.workers, scratch, page_bytes) for name, command in installs
+    }
+    print(f"\n{label}: raw pages as read {page_bytes / 1024:.1f} KB on average; per article:")
+    print(f"  {'':<34}" + "".join(f"{name:>12}" for name in figures))
+    for row in next(iter(figures.values())):
+        print(f"  {row:<34}" + "".join(f"{values[row]:>12}" for values in figures.values()))
+
+
+def _one(
+    label: str, name: str, command: list[str] | None, inputs: list[str], workers: int, scratch: Path, page_bytes: float
+) -> dict[str, str]:
+    db = scratch / f"{label.replace(' ', '-')}-{name}.duckdb"
     remove_db(db)
-    run = newsarchive(db, "ingest", "--quiet", "--workers", str(workers), *inputs, allowed=(0, 1))
+    with TreeCpu(set()) as cpu:
+        run = newsarchive(db, "ingest", "--quiet", "--workers", str(workers), *inputs, allowed=(0, 1), command=command)
     articles = sql(db, "SELECT count(*) AS n FROM articles")[0]["n"]
     wal = db.with_name(db.name + ".wal")
     file_bytes = db.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
-    logical = sql(
+    stored = sql(
         db,
         """SELECT sum(strlen(text)) AS text, sum(octet_length(body)) AS body FROM articles a
            JOIN raw_documents r ON r.article_id = a.id""",
     )[0]
+    with duckdb.connect(str(db), read_only=True) as con:
+        total, free = con.execute("SELECT total_blocks, free_blocks FROM pragma_database_size()").fetchone()
     tables = table_bytes(db, scratch)
-    print(f"\n{label}: {articles} articles archived ({run.wall:.1f} s wall, {run.cpu:.1f} s CPU)")
-    print(f"  archive file: {file_bytes / 1e6:.1f} MB = {file_bytes / articles / 1024:.1f} KB per article")
-    print(
-        f"  article text as extracted: {logical['text'] / articles / 1024:.1f} KB per article; "
-        f"raw pages as read {page_bytes / 1024:.1f} KB, stored in raw_documents.body as "
-        f"{logical['body'] / articles / 1024:.1f} KB per article ({page_bytes * articles / logical['body']:.1f}x smaller)"
-    )
-    shown = {name: tables.get(name, 0) for name in SHOWN}
-    shown["other"] = sum(size for name, size in tables.items() if name not in SHOWN)
-    print("  on disk per article, by table (each copied alone into a fresh file):")
-    for name, size in shown.items():
-        print(f"    {name:<18} {size / articles / 1024:8.1f} KB")
-    print(f"    {'sum':<18} {sum(shown.values()) / articles / 1024:8.1f} KB")
-    print(f"  raw_documents compression (DuckDB {duckdb.__version__}): {compression(db, 'raw_documents')}")
+    shown = {table: tables.get(table, 0) for table in SHOWN}
+    shown["other tables"] = sum(size for table, size in tables.items() if table not in SHOWN)
+    kb = 1024 * articles
+    out = {
+        "articles archived": f"{articles}",
+        "archive file, KB": f"{file_bytes / kb:.1f}",
+        "  of it free blocks, KB": f"{file_bytes * free / max(total, 1) / kb:.1f}",
+        "text as extracted, KB": f"{stored['text'] / kb:.1f}",
+        "raw_documents.body values, KB": f"{stored['body'] / kb:.1f}",
+        "  smaller than the page": f"{page_bytes * articles / stored['body']:.1f}x",
+    }
+    out.update({f"table {table}, KB": f"{size / kb:.1f}" for table, size in shown.items()})
+    out["tables copied alone, sum, KB"] = f"{sum(shown.values()) / kb:.1f}"
+    out["body column compression"] = compression(db, "raw_documents")["body"]
+    out["CPU, all processes, ms"] = f"{cpu.seconds * 1000 / articles:.1f}"
+    out["CPU, main process (writer), ms"] = f"{cpu.main_seconds * 1000 / articles:.1f}"
+    out["wall, s (whole run)"] = f"{run.wall:.1f}"
+    return out
 
 
 def main() -> int:
@@ -108,6 +134,7 @@ def main() -> int:
     parser.add_argument("--pages", type=int, default=2000, help="pages of the generated site")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--corpus", choices=("dev", "site", "both"), default="both")
+    parser.add_argument("--baseline", type=Path, help="another installation's newsarchive command, run alongside")
     args = parser.parse_args()
     scratch = Path(tempfile.mkdtemp(prefix="bench-size-"))
     try:
@@ -115,13 +142,11 @@ def main() -> int:
             dev = sorted((shared_eval() / "extraction-dev" / "html").glob("*.html*"))
             read = [gzip.decompress(f.read_bytes()) if f.suffix == ".gz" else f.read_bytes() for f in dev]
             average = sum(map(len, read)) / len(read)
-            print(f"dev pages: {len(dev)} files, {average / 1024:.1f} KB of HTML on average")
-            measure("dev pages", [str(shared_eval() / "extraction-dev" / "html")], args.workers, scratch, average)
+            measure("dev pages", [str(shared_eval() / "extraction-dev" / "html")], args, scratch, average)
         if args.corpus in ("site", "both"):
             files = generate(scratch / "site", args.pages, "https://www.example-news.com")
             html = sum(f.stat().st_size for f in files)
-            print(f"\ngenerated site: {len(files)} pages, {html / len(files) / 1024:.1f} KB of HTML on average")
-            measure("generated site", [str(scratch / "site" / "2026")], args.workers, scratch, html / len(files))
+            measure("generated site", [str(scratch / "site" / "2026")], args, scratch, html / len(files))
         print(f"\nload average after the runs: {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

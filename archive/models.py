@@ -51,6 +51,9 @@ class Article:
     # Story term weights computed next to extraction, not stored: (lead_chars, title_weight,
     # {term hash: weight}) of ``title`` and ``text``.
     story_terms: tuple | None = field(default=None, repr=False, compare=False)
+    # The raw document's body as the archive stores it (zstd), packed next to extraction so
+    # that the writer does not spend its one thread on it; None: the store packs it itself.
+    raw_packed: bytes | None = field(default=None, repr=False, compare=False)
     extractor: str | None = None  # extraction version
     access: str | None = None  # free | teaser | paywalled (what the page says of its paywall)
     text_quality: str | None = None  # full | short | fragments (mostly lists, cells, short lines)

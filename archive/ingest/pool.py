@@ -29,6 +29,7 @@ from archive.dedup.features import line_input
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
+from archive.store import rawbody
 from archive.stories import StoriesConfig
 from archive.stories.terms import term_weights
 
@@ -96,6 +97,7 @@ def guarded_extract(
             # writer's core, which only drops the lines site boilerplate removes.
             article.signature_input = line_input(article.text)
             article.story_terms = (*STORY_TERMS, term_weights(article.title, article.text, *STORY_TERMS))
+            article.raw_packed = rawbody.pack(raw.body)  # the same: off the writer's thread
             return article
     except _Timeout:
         return Rejection(raw.url, _too_long(seconds))

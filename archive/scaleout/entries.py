@@ -3,7 +3,9 @@
 An entry is an article (its raw document, the extraction and the dedup signature input
 computed in the worker) or a rejection. The fields are JSON and raw bytes, never pickle: a
 malformed entry raises ``PoisonEntry`` and is moved aside, and nothing in Redis can run code
-in the committer. The page body is zlib-compressed (level 1: cheap, about 4x smaller HTML).
+in the committer. The page body travels as the archive stores it (``zbody``: the zstd frame
+the worker packed next to extraction, so the committer's writer stores it as it is); entries
+from workers of before carry it zlib-compressed (``body``, level 1) and are still read.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import numpy as np
 from archive.dedup.features import LINE_INPUT_DTYPES, LineInput
 from archive.errors import ArchiveError
 from archive.models import Article, RawDocument, Rejection
+from archive.store import rawbody
 
 VERSION = b"1"
 _DATES = ("published", "modified")
@@ -27,8 +30,11 @@ _ARTICLE_FIELDS = [
     for f in dataclasses.fields(Article)
     # story_terms is left to the committer (the writer weighs the terms of articles that come without).
     if f.name
-    not in ("signature_input", "story_terms", "id", "cluster_id", "duplicate_kind", "similarity", "ingested_at")
-]
+    not in (
+        "signature_input", "story_terms", "raw_packed", "id", "cluster_id", "duplicate_kind", "similarity",
+        "ingested_at",
+    )
+]  # fmt: skip
 
 
 class PoisonEntry(ArchiveError):
@@ -53,7 +59,7 @@ def encode_article(raw: RawDocument, article: Article) -> dict[bytes, bytes]:
         b"kind": b"article",
         b"raw": json.dumps(document, default=str).encode(),
         b"article": json.dumps(values, default=str).encode(),
-        b"body": zlib.compress(raw.body, 1),
+        b"zbody": article.raw_packed if article.raw_packed is not None else rawbody.pack(raw.body),
     }
     if article.signature_input is not None:  # a LineInput: numpy arrays of fixed dtypes
         for name, array in zip(LINE_INPUT_DTYPES, article.signature_input.arrays(), strict=True):
@@ -84,12 +90,18 @@ def decode(fields: dict[bytes, bytes]) -> tuple[RawDocument, Article] | Rejectio
 
 def _article(fields: dict[bytes, bytes]) -> tuple[RawDocument, Article]:
     document: dict[str, Any] = json.loads(fields[b"raw"])
-    raw = RawDocument(body=zlib.decompress(fields[b"body"]), **document)
+    if b"zbody" in fields:
+        packed: bytes | None = fields[b"zbody"]
+        body = rawbody.unpack(rawbody.ZSTD, fields[b"zbody"])
+    else:
+        packed, body = None, zlib.decompress(fields[b"body"])
+    raw = RawDocument(body=body, **document)
     values: dict[str, Any] = json.loads(fields[b"article"])
     for name in _DATES:
         if values.get(name) is not None:
             values[name] = datetime.fromisoformat(values[name])
     article = Article(**values)
+    article.raw_packed = packed
     if b"dedup_stems" in fields:
         article.signature_input = LineInput.from_arrays(
             [np.frombuffer(fields[f"dedup_{name}".encode()], dtype=t).copy() for name, t in LINE_INPUT_DTYPES.items()]

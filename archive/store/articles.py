@@ -11,6 +11,7 @@ import duckdb
 import pyarrow as pa
 
 from archive.models import Article, RawDocument
+from archive.store import rawbody
 from archive.store.convert import from_json, table, to_json, utc
 from archive.store.search import SearchIndex
 
@@ -41,6 +42,7 @@ _JSON_COLUMNS = {"provenance", "meta"}
 _NEW = pa.schema(
     [("id", pa.int64()), ("url", pa.string()), ("source", pa.string()), ("origin", pa.string()), *EXTRACTED]
     + [("content_type", pa.string()), ("encoding", pa.string()), ("body", pa.binary()), ("hints", pa.string())]
+    + [("codec", pa.string())]
 )
 _UPDATE = pa.schema([("id", pa.int64()), *EXTRACTED])
 # Fields whose change makes an article "changed" for reextract (what a user sees).
@@ -113,7 +115,7 @@ class Articles:
         """The raw documents of articles ``ids``, in id order."""
         rows = self.con.execute(
             """
-            SELECT a.id, a.url, a.source, a.origin, r.content_type, r.encoding, r.body, r.hints
+            SELECT a.id, a.url, a.source, a.origin, r.content_type, r.encoding, r.body, r.hints, r.codec
             FROM articles a JOIN raw_documents r ON r.article_id = a.id
             WHERE a.id IN (SELECT unnest(?)) ORDER BY a.id
             """,
@@ -126,13 +128,13 @@ class Articles:
                     url=url,
                     source=source,
                     origin=origin,
-                    body=bytes(body),
+                    body=rawbody.unpack(codec, bytes(body)),
                     content_type=content_type,
                     encoding=encoding,
                     hints=from_json(hints) or {},
                 ),
             )
-            for article_id, url, source, origin, content_type, encoding, body, hints in rows
+            for article_id, url, source, origin, content_type, encoding, body, hints, codec in rows
         ]
 
     def extracted(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -161,8 +163,10 @@ class Articles:
                 **extracted_values(a),
                 "content_type": raw.content_type,
                 "encoding": raw.encoding,
-                "body": raw.body,
+                # Packed by the extraction worker when it could be; else here, on the writer's thread.
+                "body": a.raw_packed if a.raw_packed is not None else rawbody.pack(raw.body),
                 "hints": to_json(raw.hints),
+                "codec": rawbody.ZSTD,
             }
             for article_id, raw, a in rows
         ]
@@ -177,8 +181,8 @@ class Articles:
             )
             self.con.execute(
                 """
-                INSERT INTO raw_documents (article_id, url, content_type, encoding, body, hints)
-                SELECT id, url, content_type, encoding, body, hints::JSON FROM _new_articles
+                INSERT INTO raw_documents (article_id, url, content_type, encoding, body, hints, codec)
+                SELECT id, url, content_type, encoding, body, hints::JSON, codec FROM _new_articles
                 """
             )
         finally:

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from archive.errors import NotFound
 from archive.models import Article, RawDocument
+from archive.store import rawbody
 from archive.store.convert import from_json, utc
 from archive.store.dedup import REPRESENTATIVE_ORDER
 from archive.store.search import SearchIndex, SearchQuery
@@ -238,14 +239,16 @@ class Catalog:
     def raw(self, article_id: int) -> RawDocument:
         """The page or file as it was read or fetched."""
         row = self.con.execute(
-            """SELECT a.url, a.source, a.origin, r.content_type, r.encoding, r.body, r.hints
+            """SELECT a.url, a.source, a.origin, r.content_type, r.encoding, r.body, r.hints, r.codec
                FROM articles a JOIN raw_documents r ON r.article_id = a.id WHERE a.id = ?""",
             [article_id],
         ).fetchone()
         if row is None:
             raise NotFound(f"no raw page for article {article_id}")
-        url, source, origin, content_type, encoding, body, hints = row
-        return RawDocument(url, source, origin, bytes(body), content_type, encoding, from_json(hints) or {})
+        url, source, origin, content_type, encoding, body, hints, codec = row
+        return RawDocument(
+            url, source, origin, rawbody.unpack(codec, bytes(body)), content_type, encoding, from_json(hints) or {}
+        )
 
     # -- duplicate groups -------------------------------------------------------------
     def group(self, cluster_id: int) -> Group:

@@ -31,6 +31,7 @@ from crawl_site import (
     serve_site,
 )
 
+import archive
 from archive.cli import cli
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -105,8 +106,9 @@ def test_feed_crawl_archives_each_article_once_then_nothing_new(site, tmp_path):
     # The ISO-8859-1 page keeps its accents, and its raw bytes and declared charset are stored.
     zurich = got[b + ZURICH.path]
     assert "Zürich" in zurich["title"] and "Genève" in zurich["text"]
-    body, encoding = query(db, "SELECT body, encoding FROM raw_documents WHERE url = ?", [b + ZURICH.path])[0]
-    assert encoding == "iso-8859-1" and "Zürich".encode("iso-8859-1") in body
+    with archive.open(db) as news:
+        stored = news.raw(int(news.article(b + ZURICH.path).id or 0))
+    assert stored.encoding == "iso-8859-1" and "Zürich".encode("iso-8859-1") in stored.body
     hints = query(
         db, "SELECT hints->>'request_url', hints->>'feed' FROM raw_documents WHERE url = ?", [b + LIBRARY.path]
     )[0]

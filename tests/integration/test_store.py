@@ -33,11 +33,8 @@ def test_insert_skips_known_urls_and_keeps_raw(db):
         writer.flush()
         assert archive.count() == 2
         assert writer.stats.archived == 2 and writer.stats.skipped == 2
-        raw = archive.con.execute(
-            "SELECT r.body FROM raw_documents r JOIN articles a ON a.id = r.article_id WHERE a.url = ?",
-            ["https://example.org/a"],
-        ).fetchone()[0]
-        assert raw == b"<html>first article text</html>"
+        (article_id,) = archive.con.execute("SELECT id FROM articles WHERE url = 'https://example.org/a'").fetchone()
+        assert archive.catalog.raw(article_id).body == b"<html>first article text</html>"
         assert archive.con.execute("SELECT count(*) FROM articles WHERE cluster_id = id").fetchone()[0] == 2
 
 

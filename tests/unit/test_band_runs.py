@@ -11,7 +11,9 @@ def brute_force(keys, ids, probe_keys, probe_owners):
     by_key = defaultdict(list)
     for key, article in zip(keys.tolist(), ids.tolist()):
         by_key[key].append(article)
-    return sorted((owner, article) for key, owner in zip(probe_keys.tolist(), probe_owners.tolist()) for article in by_key[key])
+    return sorted(
+        (owner, article) for key, owner in zip(probe_keys.tolist(), probe_owners.tolist()) for article in by_key[key]
+    )
 
 
 def test_lookups_match_a_join_across_runs_written_and_merged_in_steps(tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timezone
 
 import numpy as np
@@ -36,6 +37,15 @@ def test_an_extracted_article_comes_back_whole_with_its_signature_input():
     assert article.signature_input is not None and back.signature_input is not None
     for mine, theirs in zip(article.signature_input.arrays(), back.signature_input.arrays(), strict=True):
         assert np.array_equal(mine, theirs) and theirs.dtype == mine.dtype
+    # The page travels as the worker packed it for the archive, so the committer stores it as it is.
+    assert back.raw_packed == article.raw_packed and len(encode_article(raw, article)[b"zbody"]) < len(PAGE)
+
+
+def test_an_entry_of_an_older_worker_with_a_zlib_body_is_still_read():
+    fields = encode_article(*ARTICLE)
+    del fields[b"zbody"]
+    back_raw, back = decode({**fields, b"body": zlib.compress(ARTICLE[0].body, 1)})
+    assert back_raw == ARTICLE[0] and back == ARTICLE[1] and back.raw_packed is None
 
 
 ARTICLE = (
@@ -59,6 +69,7 @@ def test_a_rejection_comes_back():
             {b"v": b"1", b"kind": b"article", b"raw": b"{}", b"article": b"{}", b"body": b"not zlib"},
             "malformed article",
         ),
+        ({**encode_article(*ARTICLE), b"zbody": b"not zstd"}, "malformed article"),
         ({b"v": b"1", b"kind": b"rejection", b"rejection": b"[1, 2]"}, "malformed rejection"),
         (
             {**encode_article(*ARTICLE), b"article": ARTICLE_JSON.replace(b'"authors": []', b'"authors": "Ann"')},

@@ -4,7 +4,7 @@ Each applied file is recorded in ``schema_migrations``; re-running is a no-op.
 Number ranges keep parallel work apart: 0001-0009 spine, 0010-0019 dedup,
 0020-0029 extraction, 0030-0039 crawling, 0040-0049 runs and rejections,
 0050-0059 search, 0060-0069 article history and syndication, 0070-0079 stories, 0080-0089 followed
-sources, 0090-0099 scale-out.
+sources, 0090-0099 scale-out, 0100-0109 raw page storage.
 """
 
 from __future__ import annotations

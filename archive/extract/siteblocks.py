@@ -58,20 +58,30 @@ class SiteBoilerplate:
 
     def __init__(self, params: SiteBlockParams | None = None):
         self.params = params or SiteBlockParams()
+        self._fingerprint = self.params.fingerprint()  # the params are frozen: one hash, not one per article
 
     def blocks(self, article: Article) -> dict[str, str]:
         """Hash -> line for the lines of the article's text that are long enough to count."""
+        return self._hashed(article)[0]
+
+    def _hashed(self, article: Article) -> tuple[dict[str, str], dict[str, str]]:
+        """``blocks`` and the hash of each of those lines (line -> hash), each line hashed once."""
         p = self.params
-        return {
-            block_hash(line): line
-            for line in article.text.splitlines()
-            if p.min_chars <= len(line.strip()) <= p.max_chars
-        }
+        found: dict[str, str] = {}
+        hashes: dict[str, str] = {}
+        for line in article.text.splitlines():
+            if p.min_chars <= len(line.strip()) <= p.max_chars:
+                digest = hashes.get(line)
+                if digest is None:
+                    digest = hashes[line] = block_hash(line)
+                found[digest] = line  # a later line with the same hash stands for it
+        return found, hashes
 
     def apply(self, archive: Archive, articles: Sequence[tuple[int, Article]]) -> int:
         """Learn from ``(article id, article)`` pairs as extracted, then strip their repeated blocks
         in place; return how many changed."""
-        blocks = [self.blocks(article) for _, article in articles]
+        hashed = [self._hashed(article) for _, article in articles]
+        blocks = [found for found, _ in hashed]
         archive.site_blocks.learn(
             [
                 BlockSeen(article.source, digest, article.text_hash, line[:200], article_id)
@@ -82,21 +92,21 @@ class SiteBoilerplate:
         asked = sorted({(article.source, digest) for (_, article), found in zip(articles, blocks) for digest in found})
         repeated = archive.site_blocks.shares(asked, self.params.min_articles)
         changed = 0
-        for (_, article), found in zip(articles, blocks):
+        for (_, article), (found, hashes) in zip(articles, hashed):
             drop = set()
             for digest, line in found.items():
                 share = repeated.get((article.source, digest))
                 if share is not None and share >= (self.params.prose_share if is_prose(line) else 0):
                     drop.add(digest)
-            if drop and self._strip(article, drop, found):
+            if drop and self._strip(article, drop, found, hashes):
                 changed += 1
         return changed
 
-    def _strip(self, article: Article, drop: set[str], found: dict[str, str]) -> bool:
+    def _strip(self, article: Article, drop: set[str], found: dict[str, str], hashes: dict[str, str]) -> bool:
         p = self.params
         lines = article.text.splitlines()
         prose = [line for line in lines if is_prose(line)]
-        shared = [line for line in prose if block_hash(line) in drop]
+        shared = [line for line in prose if (hashes.get(line) or block_hash(line)) in drop]
         if len(shared) >= p.copy_paragraphs and 2 * sum(map(len, shared)) > sum(map(len, prose)):
             # Most of its prose seen in other articles of the site: a copy of an earlier story,
             # not a page of boilerplate. Only the non-prose blocks go.
@@ -104,7 +114,7 @@ class SiteBoilerplate:
             if not drop:
                 return False
         keep = [
-            line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and block_hash(line) in drop)
+            line for line in lines if not (p.min_chars <= len(line.strip()) <= p.max_chars and hashes[line] in drop)
         ]
         removed_chars = sum(len(line) for line in lines) - sum(len(line) for line in keep)
         if removed_chars > p.max_removed_share * max(1, len(article.text)):
@@ -114,5 +124,5 @@ class SiteBoilerplate:
         article.text_hash = text_hash(article.text)
         removed = article.meta.setdefault("removed_blocks", {})
         removed["site-boilerplate"] = len(lines) - len(keep)
-        article.meta["site_blocks_params"] = p.fingerprint()  # which settings removed them
+        article.meta["site_blocks_params"] = self._fingerprint  # which settings removed them
         return True

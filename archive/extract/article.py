@@ -185,7 +185,8 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
             text_source += "+chunks"
         if recover_embeds(tree, document.body):
             text_source += "+embeds"
-    md = gather(raw.url, raw.hints, tree)
+    jsonld = jsonld_objects(tree)  # read once, for the metadata and for the articleBody
+    md = gather(raw.url, raw.hints, tree, jsonld=jsonld)
     body, removed = "", Counter[str]()
     if document is not None and document.body is not None:
         blocks = _body_blocks(document.body)
@@ -199,7 +200,7 @@ def _extract_html(raw: RawDocument, text: str) -> tuple[str, Metadata, Counter, 
                 if parent is not None:
                     parent.remove(element)
         body = xmltotxt(document.body, False).strip()
-    ld_body = _jsonld_body(tree, body)  # after gather: htmldate may prune the tree
+    ld_body = _jsonld_body(tree, body, jsonld)
     if ld_body:  # structured data carries boilerplate too ("Read more: ...")
         blocks = clean_blocks(plaintext.to_blocks(ld_body), md.title_candidates)
         body, text_source = kept_text(blocks), "jsonld"
@@ -249,14 +250,14 @@ def _shingles(text: str, n: int = 4) -> Counter:
     return Counter(tuple(tokens[i : i + n]) for i in range(max(0, len(tokens) - n + 1)))
 
 
-def _jsonld_body(tree, extracted: str) -> str | None:
+def _jsonld_body(tree, extracted: str, jsonld: list[dict]) -> str | None:
     """JSON-LD ``articleBody`` when it is the page's own text and holds more than the extraction.
 
     Structured data is often a teaser, a truncated copy or another article's body; it is used
     only when (1) nearly all of it appears in the visible page, (2) it contains most of what
     trafilatura extracted, and (3) it is longer, i.e. trafilatura missed paragraphs.
     """
-    found = [o.get("articleBody") for o in jsonld_objects(tree)]
+    found = [o.get("articleBody") for o in jsonld]
     candidates = [c for c in found if isinstance(c, str) and len(c) >= MIN_TEXT_CHARS]
     if not candidates:
         return None

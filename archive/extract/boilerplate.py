@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Container, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Kinds: head (heading), p (paragraph), item (list item; ``group`` numbers the list), other.
 
@@ -24,6 +24,14 @@ class Block:
     removed: str | None = None  # reason, once a rule drops the block
     ref: object = None  # the XML element behind the block, for HTML
     level: int = 0  # heading level (1 for h1), when known
+    # ``words(text)`` counted once: every rule asks for it, some several times per block
+    _words: int | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def word_count(self) -> int:
+        if self._words is None:
+            self._words = len(words(self.text))
+        return self._words
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -91,6 +99,8 @@ _CONTACT = re.compile(
 _COPYRIGHT = re.compile(
     r"(©|^copyright\b.{0,40}\b(19|20)\d{2}\b|\bcopyright\s*(\(c\)|\d{4})|\ball rights reserved\b)", re.IGNORECASE
 )
+_LIKED = re.compile(r"(did you )?(like|enjoy(ed)?|love) this (story|article|post|video)\?", re.IGNORECASE)
+_SIGN_UP = re.compile(r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|today|free|inbox|here|now)\b", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[(/[a-z_]+|[a-z_]+\s[^\]]*=[^\]]*)\]", re.IGNORECASE)  # WordPress [tag a=b]..[/tag]
 _SECTION_TAG = re.compile(r"\[[A-Z][A-Z ]{2,20}\]\s*\|?\s*$")  # "headline [VIDEO]", "[INSIGHT]|"
 
@@ -104,9 +114,10 @@ def is_sentence(text: str) -> bool:
     return text.rstrip().endswith(_TERMINAL)
 
 
-def is_headline_like(text: str, min_words: int = 4) -> bool:
-    """A title of some other article: 4-25 words, no sentence ending, no colon at the end."""
-    n = len(words(text))
+def is_headline_like(text: str, min_words: int = 4, n: int | None = None) -> bool:
+    """A title of some other article: 4-25 words, no sentence ending, no colon at the end
+    (``n``: the text's word count, when known)."""
+    n = len(words(text)) if n is None else n
     stripped = text.rstrip()
     if _SECTION_TAG.search(stripped):
         return n >= 2
@@ -121,7 +132,7 @@ def is_title_case(text: str) -> bool:
 
 def is_substantial(block: Block) -> bool:
     """A paragraph of running prose."""
-    return block.kind in ("p", "other") and len(words(block.text)) >= 15 and is_sentence(block.text)
+    return block.kind in ("p", "other") and block.word_count >= 15 and is_sentence(block.text)
 
 
 def _norm(text: str) -> str:
@@ -135,23 +146,28 @@ def _is_dateline(text: str, n: int) -> bool:
     return n <= 8 or (_DATELINE_WORDS.search(text) is not None and not is_sentence(text))
 
 
-def is_call_to_action(text: str) -> bool:
-    n = len(words(text))
+def is_call_to_action(text: str, n: int | None = None) -> bool:
+    """A prompt to sign up, follow or share, a contact line, a copyright notice (``n``: the
+    text's word count, when known)."""
+    n = len(words(text)) if n is None else n
     if n > 60:
         return False
+    # Most blocks are prose that no rule matches, and the searches below scan the whole block.
+    # An ASCII block lacking every rule's literal cannot match it (in ASCII, case-insensitive
+    # matching is lower-casing; other scripts have letters such as the long s that match "s"),
+    # so those searches are skipped for it.
+    low = text.lower() if text.isascii() else None
     if _SHORTCODE.search(text) and len(_SHORTCODE.sub("", text).split()) <= 8:
         return True
-    if _CONTACT.search(text) and n <= 40:
+    if n <= 40 and (low is None or "@" in low or "follow" in low) and _CONTACT.search(text):
         return True
-    if _COPYRIGHT.search(text) and n <= 12:
+    if n <= 12 and (low is None or "copyright" in low or "all rights" in low) and _COPYRIGHT.search(text):
         return True
     if _IMPERATIVE.match(text) and _CTA_OBJECT.search(text):
         return True
-    if re.match(r"(did you )?(like|enjoy(ed)?|love) this (story|article|post|video)\?", text, re.IGNORECASE):
+    if _LIKED.match(text):
         return True
-    return bool(
-        re.search(r"\b(sign up|subscribe)\b.{0,80}\b(newsletter|today|free|inbox|here|now)\b", text, re.IGNORECASE)
-    )
+    return (low is None or "sign up" in low or "subscribe" in low) and _SIGN_UP.search(text) is not None
 
 
 def clean_blocks(
@@ -162,12 +178,13 @@ def clean_blocks(
     ``link_texts`` are the normalised texts of the page's links (HTML only): a headline that is
     a whole link points to another article.
     """
-    first_body = next((i for i, b in enumerate(blocks) if is_substantial(b)), len(blocks))
-    last_body = max((i for i, b in enumerate(blocks) if is_substantial(b)), default=-1)
+    body = [i for i, b in enumerate(blocks) if is_substantial(b)]
+    first_body = body[0] if body else len(blocks)
+    last_body = body[-1] if body else -1
     norm_titles = {_norm(t) for t in titles if t}
     for i, block in enumerate(blocks):
         text = block.text.strip()
-        n = len(words(text))
+        n = block.word_count  # stripping removes no word
         leading, trailing = i < first_body, i > last_body
         if not text or n == 0:
             block.removed = "empty"
@@ -181,7 +198,7 @@ def clean_blocks(
             block.removed = "widget-message"
         elif trailing and block.kind == "head" and block.level == 1:
             block.removed = "next-article"  # an article has one h1, its title; a later one starts another
-        elif is_call_to_action(text):
+        elif is_call_to_action(text, n):
             block.removed = "call-to-action"
         elif (_CROSS_LINK.match(text) and not is_sentence(text.split(":", 1)[-1])) or _SECTION_TAG.search(text):
             block.removed = "cross-link"
@@ -204,7 +221,7 @@ def _mark_headline_lists(blocks: list[Block], last_body: int, is_link, has_links
             while j < len(blocks) and blocks[j].kind == "item" and blocks[j].group == blocks[i].group:
                 j += 1
         else:  # a run of short unpunctuated lines acts as a list too
-            while j < len(blocks) and blocks[j].kind != "item" and is_headline_like(blocks[j].text, 5):
+            while j < len(blocks) and blocks[j].kind != "item" and _headline_like(blocks[j], 5):
                 j += 1
         run = blocks[i:j]
         if len(run) >= 2:
@@ -212,7 +229,7 @@ def _mark_headline_lists(blocks: list[Block], last_body: int, is_link, has_links
             introduced = heading is not None and (
                 _LIST_HEADING.match(heading.text.strip()) is not None or heading.removed == "cross-link"
             )
-            headlines = [b for b in run if is_headline_like(b.text)]
+            headlines = [b for b in run if _headline_like(b)]
             share = len(headlines) / len(run)
             after_body = i > last_body
             title_case = sum(is_title_case(b.text) for b in run) >= 0.6 * len(run)
@@ -230,7 +247,7 @@ def _mark_headline_lists(blocks: list[Block], last_body: int, is_link, has_links
 def _heads_a_list(block: Block) -> bool:
     """A heading over nothing but a list of other articles, in any language: a short heading
     element, or a short line that is no sentence ("Neueste Nachrichten", "Últimas noticias")."""
-    n = len(words(block.text))
+    n = block.word_count
     if block.kind == "head":
         return n <= 6
     return block.kind in ("p", "other") and n <= 4 and not is_sentence(block.text)
@@ -242,20 +259,24 @@ def _mark_trailing_headlines(blocks: list[Block], is_link, html: bool) -> None:
     kept = [b for b in blocks if not b.removed]
     run: list[Block] = []
     for block in reversed(kept):
-        if is_substantial(block) or not is_headline_like(block.text, 5):
+        if is_substantial(block) or not _headline_like(block, 5):
             break
         run.append(block)
     if html:
         run = run if sum(is_link(b) for b in run) >= 0.6 * len(run) else []
         if run and len(run) >= 2 and len(kept) > len(run) + 1:
             heading = kept[-len(run) - 1]
-            if heading.kind == "head" and len(words(heading.text)) <= 6:
+            if heading.kind == "head" and heading.word_count <= 6:
                 run.append(heading)  # the heading over nothing but links
     elif len(run) < 3 or sum(is_title_case(b.text) for b in run) < 0.6 * len(run):
         run = []
     if run and len(run) < len(kept):
         for b in run:
             b.removed = "trailing-headlines"
+
+
+def _headline_like(block: Block, min_words: int = 4) -> bool:
+    return is_headline_like(block.text, min_words, block.word_count)
 
 
 def kept_text(blocks: list[Block]) -> str:

@@ -22,6 +22,7 @@ _EMBEDS = (
     './/blockquote[contains(@class, "twitter-tweet") or contains(@class, "instagram-media")'
     ' or contains(@class, "tiktok-embed") or contains(@class, "bluesky-embed") or contains(@class, "mastodon-embed")]'
 )
+_FIND_EMBEDS = etree.XPath(_EMBEDS)
 MAX_LEVELS = 4  # how far above the paragraph's container to look for the chunk element
 _PROSE_WORDS = 15
 
@@ -112,6 +113,8 @@ def _embed_lines(quote) -> list[str]:
 
 def recover_embeds(tree, body) -> int:
     """Add embedded posts of the article's container that ``body`` lacks; return posts added."""
+    if not _FIND_EMBEDS(tree):
+        return 0  # most pages embed no post: spare reading the text of every paragraph
     position_of = {_norm(" ".join(el.itertext())): i for i, el in enumerate(body) if el.tag == "p"}
     anchors = [p for p in tree.iter("p") if _norm(p.text_content()) in position_of]
     if len(anchors) < 2:
@@ -120,7 +123,7 @@ def recover_embeds(tree, body) -> int:
     container = next((a for a in first.iterancestors() if last in a.iterdescendants()), None)
     if container is None:
         return 0
-    quotes = set(container.xpath(_EMBEDS))
+    quotes = set(_FIND_EMBEDS(container))
     if not quotes:
         return 0
     have = _grams(" ".join(" ".join(el.itertext()) for el in body))

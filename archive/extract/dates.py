@@ -110,6 +110,44 @@ def _htmldate(tree, url: str) -> str | None:
             parent.insert(index, meta)
 
 
+def _sane_dates(md: Metadata, candidates: list[tuple[str, object]], now: datetime) -> list[tuple[str, datetime]]:
+    """The candidates' parsed dates within 1990 .. tomorrow; the others are recorded as rejected."""
+    sane: list[tuple[str, datetime]] = []
+    for source, value in candidates:
+        parsed = parse_date(value)
+        if value and parsed is None:
+            md.rejected.append(f"published={value!r} ({source}): not a date")
+        elif parsed is not None and not (EARLIEST <= parsed <= now + timedelta(days=1)):
+            md.rejected.append(f"published={value!r} ({source}): {'in the future' if parsed > now else 'before 1990'}")
+        elif parsed is not None:
+            sane.append((source, parsed))
+    return sane
+
+
+def _agreement(sane: list[tuple[str, datetime]]) -> tuple[set[str], list[str]]:
+    """The sources that agree with the first (best) date, and the strong ones that contradict it."""
+    best = sane[0][1]
+    agreeing = {
+        s
+        for s, d in sane[1:]
+        if (abs((d - best).total_seconds()) < 36 * 3600 and s != "htmldate")
+        or (s == "htmldate" and d.date() == best.date())
+    }
+    conflicting = [s for s, d in sane[1:] if abs((d - best).total_seconds()) >= 36 * 3600 and s in STRUCTURED | {"url"}]
+    return agreeing, conflicting
+
+
+def _needs_htmldate(sane: list[tuple[str, datetime]]) -> bool:
+    """Whether htmldate's date could change the published date or its confidence, given the others."""
+    if not sane:
+        return True  # it may be the only date
+    agreeing, conflicting = _agreement(sane)
+    # A conflict makes the confidence low whatever htmldate says; an agreeing source other than
+    # htmldate already decides between high and the rest; only a lone structured date can be
+    # raised to high by htmldate's agreement.
+    return not conflicting and not agreeing and sane[0][0] in STRUCTURED
+
+
 def date_fields(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: dict, meta: dict, tree) -> None:
     """Published and modified dates with sanity checks and a confidence."""
     now = datetime.now(timezone.utc)
@@ -129,29 +167,18 @@ def date_fields(md: Metadata, raw_url: str, hints: dict, hint_source: str, ld: d
             or meta.get("dc.date.issued"),
         ),
         ("url", "-".join(url_match.groups()) if url_match else None),
-        ("htmldate", _htmldate(tree, raw_url) if tree is not None else None),
     ]
-    sane: list[tuple[str, datetime]] = []
-    for source, value in candidates:
-        parsed = parse_date(value)
-        if value and parsed is None:
-            md.rejected.append(f"published={value!r} ({source}): not a date")
-        elif parsed is not None and not (EARLIEST <= parsed <= now + timedelta(days=1)):
-            md.rejected.append(f"published={value!r} ({source}): {'in the future' if parsed > now else 'before 1990'}")
-        elif parsed is not None:
-            sane.append((source, parsed))
+    sane = _sane_dates(md, candidates, now)
+    # htmldate (a tenth of a page's extraction time) is asked only when its answer can change
+    # the outcome: it is the weakest evidence, counted only as the published date when nothing
+    # else has one, or as the agreement that makes a lone structured date "high". Its dates lie
+    # within 1995 .. today by its own checks, so it never adds a rejection either.
+    if tree is not None and _needs_htmldate(sane):
+        sane += _sane_dates(md, [("htmldate", _htmldate(tree, raw_url))], now)
     if sane:
         source, best = sane[0]
         md.offer("published", best, source)
-        agreeing = {
-            s
-            for s, d in sane[1:]
-            if (abs((d - best).total_seconds()) < 36 * 3600 and s != "htmldate")
-            or (s == "htmldate" and d.date() == best.date())
-        }
-        conflicting = [
-            s for s, d in sane[1:] if abs((d - best).total_seconds()) >= 36 * 3600 and s in STRUCTURED | {"url"}
-        ]
+        agreeing, conflicting = _agreement(sane)
         if conflicting:
             md.values["date_confidence"] = "low"
         elif agreeing and (source in STRUCTURED or agreeing & (STRUCTURED | {"url"})):

@@ -34,11 +34,11 @@ def detect(text: str) -> tuple[str, float]:
 def choose(declared: str | None, declared_source: str | None, text: str) -> tuple[str | None, str | None]:
     """The article's language and where it came from: the declaration, unless the text surely says otherwise."""
     declared = (declared or "").replace("_", "-").split("-")[0].strip().lower() or None
-    if not text.strip():
-        return declared, declared_source
+    if not text.strip() or (declared and len(text) < MIN_CHARS):
+        return declared, declared_source  # too short to overrule the declaration: no need to detect
     detected, probability = detect(text)
     if not declared:
         return detected, f"text ({probability:.2f})"
-    if detected == declared or probability < SURE or len(text) < MIN_CHARS:
+    if detected == declared or probability < SURE:
         return declared, declared_source
     return detected, f"text ({probability:.2f}; the page declared {declared})"

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import logging
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -76,10 +78,31 @@ class Metadata:
 _ASIDE = re.compile(
     r"sidebar|aside|related|recommend|widget|promo|teaser|footer|comment|newsletter|popular|trending|most-read", re.I
 )
-_BYLINE_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(@class, "byline") or contains(@class, "author-name")'
-    ' or contains(@class, "author") and not(contains(@class, "authors-list")) or contains(@id, "byline")]'
-)
+MAX_BYLINES = 20  # byline candidates looked at, in document order
+
+
+def _byline_candidates(tree) -> Iterator[Any]:
+    """Elements marked as an author's, in document order: rel or itemprop "author", a class that
+    names a byline or an author (not a list of authors), an id with "byline".
+
+    The same elements as the XPath ``//*[@rel="author" or @itemprop="author" or contains(@class,
+    "byline") or contains(@class, "author-name") or contains(@class, "author") and
+    not(contains(@class, "authors-list")) or contains(@id, "byline")]``, found lazily: the
+    caller stops at the first good byline, and libxml2's XPath took twice as long on whole pages.
+    """
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue  # comments and processing instructions
+        label = element.get("class") or ""
+        if (
+            "byline" in label
+            or "author-name" in label
+            or ("author" in label and "authors-list" not in label)
+            or element.get("rel") == "author"
+            or element.get("itemprop") == "author"
+            or "byline" in (element.get("id") or "")
+        ):
+            yield element
 
 
 def html_title(tree, site_name: str | None = None) -> str | None:
@@ -108,7 +131,7 @@ def _in_aside(element) -> bool:
 
 def byline(tree) -> list[str]:
     """Author names from the page's byline, ignoring sidebars, teasers, footers and comments."""
-    for element in tree.xpath(_BYLINE_XPATH)[:20]:
+    for element in islice(_byline_candidates(tree), MAX_BYLINES):
         if element.tag in ("meta", "link", "body", "html", "article") or _in_aside(element):
             continue
         text = " ".join(element.text_content().split())
@@ -248,12 +271,16 @@ def hint_kind(hints: dict) -> str:
     return "feed" if hints.get("feed") else "sitemap" if hints.get("sitemap") else "hint"
 
 
-def gather(raw_url: str, hints: dict, tree=None, first_line: str | None = None) -> Metadata:
-    """Collect every field from the evidence in order of strength (``tree``: the parsed HTML page)."""
+def gather(
+    raw_url: str, hints: dict, tree=None, first_line: str | None = None, jsonld: list[dict] | None = None
+) -> Metadata:
+    """Collect every field from the evidence in order of strength (``tree``: the parsed HTML page;
+    ``jsonld``: its ``jsonld_objects``, when the caller has them already)."""
     md = Metadata()
     hint_source = hint_kind(hints)
     host = urlsplit(raw_url).hostname if raw_url.startswith(("http://", "https://")) else None
-    jsonld = jsonld_objects(tree) if tree is not None else []
+    if jsonld is None:
+        jsonld = jsonld_objects(tree) if tree is not None else []
     meta = meta_tags(tree) if tree is not None else {}
     ld = jsonld[0] if jsonld else {}
 

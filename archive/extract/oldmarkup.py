@@ -84,6 +84,8 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
 
 def _split_on_double_breaks(element: etree._Element) -> None:
     """Runs of inline content between two or more consecutive ``<br>`` become ``<p>``s."""
+    if element.find("br") is None:
+        return  # no <br> child (most elements): nothing to split, and no list of children to make
     children = list(element)
     if any(child.tag == "p" for child in children):
         return  # paragraphs of its own: not a page written with <br><br>

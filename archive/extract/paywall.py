@@ -31,6 +31,12 @@ _TAG = re.compile(r"<[^>]+>")
 _ENDS_OPEN = re.compile(r"(\w|,|…|\.\.\.)\s*$")
 
 
+def _ends_open(text: str) -> bool:
+    """``_ENDS_OPEN`` searched from the last three characters before the trailing space: the same
+    answer without trying every position of a long text."""
+    return _ENDS_OPEN.search(text, max(0, len(text.rstrip()) - 3)) is not None
+
+
 def prompt_in(page: str) -> str | None:
     """The subscribe-to-read-on prompt an HTML page shows, if any (scripts, styles and tags aside)."""
     match = _PROMPT.search(" ".join(_TAG.sub(" ", slim(page)).split()))
@@ -51,8 +57,8 @@ def access(marked: str | None, source: str | None, body: str, page: str | None) 
         kind = "teaser" if len(body) < TEASER_CHARS else "paywalled"
         return kind, f"{source} (not free; {len(body)} characters)"
     prompt = None
-    if page and (_ENDS_OPEN.search(body) or _PROMPT.search(body, max(0, len(body) - 300))):
+    if page and (_ends_open(body) or _PROMPT.search(body, max(0, len(body) - 300))):
         prompt = prompt_in(page)
-    if prompt and _ENDS_OPEN.search(_before_prompt(body)):
+    if prompt and _ends_open(_before_prompt(body)):
         return "teaser", f"text (stops mid-sentence; the page says {prompt!r})"
     return "free", source or "no paywall markup"

@@ -45,7 +45,8 @@ def to_blocks(text: str, skip_first: bool = False) -> list[Block]:
             blocks.append(Block("item", line[item.end() :], group))
             continue
         in_list = False
-        short_heading = len(words(line)) <= 6 and not line.endswith((".", "!", "?"))
-        kind = "head" if short_heading or (is_headline_like(line, 2) and len(words(line)) <= 12) else "p"
+        n = len(words(line))
+        short_heading = n <= 6 and not line.endswith((".", "!", "?"))
+        kind = "head" if short_heading or (n <= 12 and is_headline_like(line, 2, n)) else "p"
         blocks.append(Block(kind, line))
     return blocks

@@ -43,4 +43,4 @@ def _prose_chars(line: str) -> int:
 
 def _words(text: str) -> float:
     """Words, counting Chinese and Japanese characters (written without spaces) as half a word each."""
-    return len(words(text)) + len(_CJK.findall(text)) / 2
+    return len(words(text)) + (0 if text.isascii() else len(_CJK.findall(text)) / 2)  # ASCII has no CJK

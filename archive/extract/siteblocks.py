@@ -58,6 +58,7 @@ class SiteBoilerplate:
 
     def __init__(self, params: SiteBlockParams | None = None):
         self.params = params or SiteBlockParams()
+        self._fingerprint = self.params.fingerprint()  # the params are frozen: one hash, not one per article
 
     def _lines(self, article: Article) -> list[tuple[str, str | None]]:
         """Each line of the article's text with its block hash, None for a line too short or too long to count."""
@@ -119,5 +120,5 @@ class SiteBoilerplate:
         article.text_hash = text_hash(article.text)
         removed = article.meta.setdefault("removed_blocks", {})
         removed["site-boilerplate"] = len(lines) - len(keep)
-        article.meta["site_blocks_params"] = p.fingerprint()  # which settings removed them
+        article.meta["site_blocks_params"] = self._fingerprint  # which settings removed them
         return keep

@@ -22,6 +22,9 @@ LAYOUT_CELL_WORDS = 60  # a table cell with this much text of its own is page la
 LOOSE_TEXT_WORDS = 8  # loose text beside blocks this long is a paragraph
 _BLOCKS = {"p", "div", "table", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "blockquote", "article", "section"}
 _WORD = re.compile(r"\w+")
+_WITH_BREAKS = etree.XPath(
+    "//*[self::div or self::td or self::body or self::font or self::center or self::span or self::blockquote][br]"
+)
 
 
 def normalise(tree: etree._Element) -> etree._Element:
@@ -29,7 +32,9 @@ def normalise(tree: etree._Element) -> etree._Element:
     for table in list(tree.iter("table")):
         if _is_layout(table):
             _unwrap_table(table)
-    for element in list(tree.iter("div", "td", "body", "font", "center", "span", "blockquote")):
+    # Only elements with a <br> child can be split, and splitting one gives no other element a
+    # <br> child (its children move into new <p>s): they are all found at once, in document order.
+    for element in _WITH_BREAKS(tree):
         _split_on_double_breaks(element)
     for element in list(tree.iter("body", "td", "center")):  # not div: modern pages put loose text there on purpose
         _wrap_loose_text(element)
@@ -84,8 +89,6 @@ def _nearest_table(element: etree._Element) -> etree._Element | None:
 
 def _split_on_double_breaks(element: etree._Element) -> None:
     """Runs of inline content between two or more consecutive ``<br>`` become ``<p>``s."""
-    if element.find("br") is None:
-        return  # no <br> child (most elements): nothing to split, and no list of children to make
     children = list(element)
     if any(child.tag == "p" for child in children):
         return  # paragraphs of its own: not a page written with <br><br>

@@ -32,16 +32,6 @@ def words(text: str) -> list[str]:
     return _WORD.findall(unicodedata.normalize("NFKC", text).lower())
 
 
-def _stems(tokens: list[str]) -> list[str]:
-    stems: list[str] = _STEMMER.stemWords([w for w in tokens if w not in STOP_WORDS and (len(w) > 1 or w.isdigit())])
-    return stems
-
-
-def content_stems(text: str) -> list[str]:
-    """Stems of the content words, in text order."""
-    return _stems(words(text))
-
-
 def sentences(text: str) -> list[str]:
     """Sentences (or lines) of a text, without empty ones."""
     return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
@@ -66,21 +56,7 @@ def mix64(x: np.ndarray) -> np.ndarray:
 
 def shingle_hashes(tokens: list[str], size: int) -> np.ndarray:
     """Distinct 64-bit hashes of the token n-grams of ``size`` (the whole text if shorter)."""
-    h = token_hashes(tokens)
-    if len(h) == 0:
-        return h
-    if len(h) < size:
-        size = len(h)
-    acc = np.zeros(len(h) - size + 1, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for k in range(size):
-            acc = mix64(acc * np.uint64(0x100000001B3) + h[k : len(h) - size + 1 + k])
-    return np.unique(acc)
-
-
-def _sentence_tokens(text: str) -> list[list[str]]:
-    """Word tokens (case kept) of each sentence."""
-    return [_WORD.findall(s) for s in sentences(unicodedata.normalize("NFKC", text))]
+    return _ngram_hashes(token_hashes(tokens), size)
 
 
 def anchors(text: str) -> set[str]:
@@ -124,20 +100,6 @@ def high32(hashes: np.ndarray) -> np.ndarray:
     """Sorted distinct high 32 bits of 64-bit hashes: datasketch's affine32 MinHash takes 32-bit input."""
     out: np.ndarray = np.unique((hashes >> np.uint64(32)).astype(np.uint32))
     return out
-
-
-def paragraph_hashes(text: str) -> np.ndarray:
-    """Sorted distinct 32-bit hashes of the content stems of each paragraph (line) long enough to be prose.
-
-    A copy that keeps whole paragraphs (abridged, trimmed, a page with its navigation, another
-    extractor's output) shares some verbatim while its shingle Jaccard stays low.
-    """
-    return _paragraph_keys([content_stems(line) for line in text.splitlines()])
-
-
-def _paragraph_keys(stems_per_line: list[list[str]]) -> np.ndarray:
-    found = [zlib.crc32(" ".join(stems).encode("utf-8")) for stems in stems_per_line if len(stems) >= PARAGRAPH_STEMS]
-    return np.unique(np.array(found, dtype=np.uint32))
 
 
 class _CrcCache(dict[str, int]):

@@ -76,9 +76,10 @@ def newsarchive(db: Path | str, *args: str, allowed: Sequence[int] = (0,), comma
 
 
 def remove_db(db: Path) -> None:
-    """A fresh archive for the next run: the file and its write-ahead log."""
+    """A fresh archive for the next run: the file, its write-ahead log and its band runs."""
     for path in (db, db.with_name(db.name + ".wal")):
         path.unlink(missing_ok=True)
+    shutil.rmtree(db.with_name(db.name + ".bands"), ignore_errors=True)
 
 
 def export(db: Path | str, out: Path) -> list[dict]:

@@ -11,15 +11,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 CONFIG_NAME = "stories"
 POSTING_SCHEMA = pa.schema([("key", pa.int64()), ("article_id", pa.int64()), ("weight", pa.float32())])
 DF_SCHEMA = pa.schema([("term", pa.uint32()), ("df", pa.int32())])
-# A new article's keys (one per term and day of its window) with the term's weight and its moment.
-QUERY_SCHEMA = pa.schema(
-    [("article_id", pa.int64()), ("key", pa.int64()), ("weight", pa.float32()), ("moment", pa.float64())]
-)
 ASSIGN_SCHEMA = pa.schema([("article_id", pa.int64()), ("story_id", pa.int64())])
 # An article's moment on the story timeline: when it was published, else when it was archived.
 MOMENT = "epoch(coalesce(a.published, a.ingested_at))"
@@ -37,14 +34,14 @@ class StoryInput:
 
 
 @dataclass(frozen=True)
-class StoryMatch:
-    """What a new article shares with one earlier story's reports in its time window."""
+class StoredPostings:
+    """Postings of archived reports, column by column (one row per posting)."""
 
-    article_id: int  # the new article
-    story_id: int
-    dot_sum: float  # sum over the story's reports in the window of the cosine with the new article
-    dot_max: float  # ... the largest of them
-    nearest: float  # seconds to the story's nearest report that shares a term
+    position: np.ndarray  # of the posting's key in the keys asked for
+    article_id: np.ndarray
+    weight: np.ndarray
+    story_id: np.ndarray  # the article's story as it stands
+    moment: np.ndarray  # the article's moment (seconds since the epoch)
 
 
 class StoryTables:
@@ -96,29 +93,26 @@ class StoryTables:
         rows = self._with("_story_terms", table, "SELECT d.term, d.df FROM _story_terms t JOIN story_df d USING (term)")
         return {int(term): int(df) for term, df in rows}
 
-    def matches(self, query: pa.Table, window: float, floor: float, story: int | None = None) -> list[StoryMatch]:
-        """For each new article in ``query``, the earlier stories whose reports within ``window``
-        seconds share its terms, when one of those reports has a cosine of at least ``floor``
-        (all of them with ``story``: that story only). One hash join of the keys with the postings."""
-        rows = self._with(
-            "_story_query",
-            query,
-            f"""
-            WITH pairs AS (
-                SELECT q.article_id AS new_id, p.article_id AS other, sum(q.weight * p.weight) AS dot,
-                       any_value(q.moment) AS moment
-                FROM _story_query q JOIN story_postings p USING (key) GROUP BY 1, 2
-            ), scored AS (
-                SELECT pairs.new_id, a.story_id, pairs.dot, abs({MOMENT} - pairs.moment) AS gap
-                FROM pairs JOIN articles a ON a.id = pairs.other
-                WHERE a.story_id IS NOT NULL AND ($story IS NULL OR a.story_id = $story)
-            )
-            SELECT new_id, story_id, sum(dot), max(dot), min(gap) FROM scored WHERE gap <= $window
-            GROUP BY 1, 2 HAVING $story IS NOT NULL OR max(dot) >= $floor
-            """,
-            {"window": window, "floor": floor, "story": story},
+    def postings(self, keys: np.ndarray, start: float, end: float) -> StoredPostings:
+        """Every posting under one of ``keys`` (sorted, distinct) of an article with a story whose
+        moment lies in [start, end]. The scoring, a sparse matrix product, is archive.stories'."""
+        self.con.register("_story_keys", pa.table({"position": np.arange(len(keys), dtype=np.int64), "key": keys}))
+        try:
+            found = self.con.execute(
+                f"""SELECT k.position, p.article_id, p.weight, a.story_id, {MOMENT} AS moment
+                    FROM _story_keys k JOIN story_postings p USING (key) JOIN articles a ON a.id = p.article_id
+                    WHERE a.story_id IS NOT NULL AND {MOMENT} BETWEEN ? AND ?""",
+                [start, end],
+            ).fetchnumpy()
+        finally:
+            self.con.unregister("_story_keys")
+        return StoredPostings(
+            np.asarray(found["position"], dtype=np.int64),
+            np.asarray(found["article_id"], dtype=np.int64),
+            np.asarray(found["weight"], dtype=np.float64),
+            np.asarray(found["story_id"], dtype=np.int64),
+            np.asarray(found["moment"], dtype=np.float64),
         )
-        return [StoryMatch(int(n), int(s), float(t), float(m), float(g)) for n, s, t, m, g in rows]
 
     def members_between(self, stories: Sequence[int], start: float, end: float) -> list[tuple[int, int, float]]:
         """(story, article, moment) of the stories' members whose moment lies in [start, end]."""

@@ -9,7 +9,7 @@ stories merge into the oldest.
 
 The mean is never above the best single cosine, so only stories with one report at least at
 the threshold can be joined: the archive's side is one query per batch that returns just
-those (StoryTables.matches); the batch's own earlier articles are compared here.
+those (archive/stories/matching.py); the batch's own earlier articles are compared here.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from archive.store.stories import StoryInput, StoryMatch, StoryTables
+from archive.store.stories import StoryInput, StoryTables
 from archive.stories.config import StoriesConfig
+from archive.stories.matching import StoryMatch, archive_matches
 from archive.stories.postings import DAY, window_keys
 from archive.stories.terms import term_weights
 
@@ -99,7 +100,7 @@ class BatchAssigner:
         vectors, frequencies = self.vectors(inputs, precomputed)
         query = window_keys(inputs, vectors, self.config.window_days)
         found: dict[int, dict[int, StoryMatch]] = defaultdict(dict)
-        for match in self.tables.matches(query, self.window, self.config.threshold):
+        for match in archive_matches(self.tables, query, self.window, self.config.threshold):
             found[match.article_id][match.story_id] = match
         self.first_new = min((i.article_id for i in inputs), default=0)
         moments: dict[int, list[float]] = defaultdict(list)  # story -> moments of its archived reports
@@ -187,8 +188,8 @@ class BatchAssigner:
     ) -> None:
         """Add the archive's reports of a story the article can join through the batch alone (rare:
         the batch query returned only stories with a report at the threshold)."""
-        for match in self.tables.matches(
-            window_keys([item], [vector], self.config.window_days), self.window, 0.0, story=story
+        for match in archive_matches(
+            self.tables, window_keys([item], [vector], self.config.window_days), self.window, 0.0, story=story
         ):
             dot_sum[story] += match.dot_sum
             nearest[story] = min(nearest[story], match.nearest)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import itertools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
 
-from archive.store.stories import POSTING_SCHEMA, QUERY_SCHEMA, StoryInput
+from archive.store.stories import POSTING_SCHEMA, StoryInput
 
 DAY = 86400.0
 
@@ -32,17 +33,31 @@ def postings_table(inputs: list[StoryInput], vectors: list[dict[int, float]], li
     return pa.table(dict(zip(POSTING_SCHEMA.names, columns)), schema=POSTING_SCHEMA)
 
 
-def window_keys(inputs: list[StoryInput], vectors: list[dict[int, float]], window_days: float) -> pa.Table:
+@dataclass(frozen=True)
+class WindowKeys:
+    """Every key of new articles' windows, one row per (article, term, day)."""
+
+    article_id: np.ndarray
+    key: np.ndarray
+    weight: np.ndarray  # the term's weight in the article's unit vector
+    moment: np.ndarray  # the article's
+
+
+def window_keys(inputs: list[StoryInput], vectors: list[dict[int, float]], window_days: float) -> WindowKeys:
     """Every key of each article's window: its terms on each day that window touches."""
     reach = math.ceil(window_days)
     offsets = np.arange(-reach, reach + 1, dtype=np.int64)
-    ids, keys, weights, moments = [], [], [], []
+    ids: list[np.ndarray] = []
+    keys: list[np.ndarray] = []
+    weights: list[np.ndarray] = []
+    moments: list[np.ndarray] = []
     for item, vector in zip(inputs, vectors):
         terms = np.fromiter(vector.keys(), dtype=np.int64, count=len(vector))
         days = math.floor(item.moment / DAY) + offsets
         keys.append(((days[:, None] << 32) | terms[None, :]).ravel())
-        weights.append(np.tile(np.fromiter(vector.values(), dtype=np.float32, count=len(vector)), len(offsets)))
+        weights.append(np.tile(np.fromiter(vector.values(), dtype=np.float64, count=len(vector)), len(offsets)))
         ids.append(np.full(len(vector) * len(offsets), item.article_id, dtype=np.int64))
         moments.append(np.full(len(vector) * len(offsets), item.moment, dtype=np.float64))
-    columns = [np.concatenate(c) if c else np.zeros(0) for c in (ids, keys, weights, moments)]
-    return pa.table(dict(zip(QUERY_SCHEMA.names, columns)), schema=QUERY_SCHEMA)
+    if not ids:
+        return WindowKeys(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0))
+    return WindowKeys(np.concatenate(ids), np.concatenate(keys), np.concatenate(weights), np.concatenate(moments))

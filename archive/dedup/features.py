@@ -141,6 +141,15 @@ def _content(tokens: list[str]) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Signed:
+    """A text's MinHash sets and signatures, under the dedup parameters named by ``fingerprint``."""
+
+    fingerprint: str
+    sets: tuple[np.ndarray, np.ndarray, np.ndarray]  # shingles, anchors, paragraph keys (LineInput.sets)
+    signatures: tuple[np.ndarray, np.ndarray, np.ndarray]  # one uint32 row for each set
+
+
+@dataclass(frozen=True)
 class LineInput:
     """Everything dedup needs of a text, line by line: the MinHash input and the verifier's features.
 
@@ -155,6 +164,8 @@ class LineInput:
     anchors: np.ndarray  # uint32 anchor hashes (high bits) of each line, concatenated
     anchor_starts: np.ndarray  # int64, as line_starts, into anchors
     paragraphs: np.ndarray  # int64 paragraph key of each line, -1 for a line too short to be one
+    # Its MinHash sets and signatures, when the worker computed them too (archive.dedup.index.InputSigner).
+    signed: Signed | None = None
 
     @property
     def lines(self) -> int:
@@ -189,7 +200,10 @@ class LineInput:
 
     @classmethod
     def from_arrays(cls, arrays: Sequence[np.ndarray]) -> LineInput:
-        return cls(*(np.asarray(a, dtype=t) for a, t in zip(arrays, LINE_INPUT_DTYPES.values(), strict=True)))
+        stems, sentence_of, line_starts, anchors, anchor_starts, paragraphs = (
+            np.asarray(a, dtype=t) for a, t in zip(arrays, LINE_INPUT_DTYPES.values(), strict=True)
+        )
+        return cls(stems, sentence_of, line_starts, anchors, anchor_starts, paragraphs)
 
 
 LINE_INPUT_DTYPES = {

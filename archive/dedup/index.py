@@ -9,6 +9,7 @@ stored data (MinHash estimates, shingle sets, anchor estimates) before any text 
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import LineInput, sentence_sizes
+from archive.dedup.features import LineInput, Signed, sentence_sizes
 from archive.dedup.features import line_input as line_input_of
 from archive.dedup.minhash import Signer, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 from archive.store.dedup import BAND_SCHEMA, SIGNATURE_SCHEMA, DedupTables
@@ -39,14 +40,43 @@ class Candidates:
     exact: np.ndarray  # same normalised text (text_hash)
 
 
+class InputSigner:
+    """MinHash sets and signatures of LineInputs. Extraction workers sign each text they extract,
+    so that the writer's single core does not; the writer signs only what they could not (a
+    text site boilerplate shortened, an input from elsewhere)."""
+
+    def __init__(self, config: DedupConfig):
+        self.config = config
+        self.signers = (
+            Signer(config.num_perm, config.seed),
+            Signer(config.anchor_perm, config.seed + 1),
+            Signer(config.paragraph_perm, config.seed + 2),
+        )
+
+    def sign(self, line_input: LineInput) -> LineInput:
+        """The input with its ``signed`` part."""
+        return dataclasses.replace(line_input, signed=self.signed([line_input])[0])
+
+    def signed(self, inputs: Sequence[LineInput]) -> list[Signed]:
+        """Each input's Signed: the one it carries when made with these parameters, else computed
+        here (all the missing ones in one pass per signature)."""
+        fingerprint = self.config.fingerprint
+        found = [i.signed if i.signed is not None and i.signed.fingerprint == fingerprint else None for i in inputs]
+        missing = [n for n, signed in enumerate(found) if signed is None]
+        if missing:
+            sets = [inputs[n].sets(self.config.shingle_size) for n in missing]
+            rows = [signer.signatures([s[c] for s in sets]) for c, signer in enumerate(self.signers)]
+            for k, n in enumerate(missing):
+                found[n] = Signed(fingerprint, sets[k], (rows[0][k], rows[1][k], rows[2][k]))
+        return [signed for signed in found if signed is not None]
+
+
 class SignatureIndex:
     """Computes, stores and queries signatures and band keys of articles."""
 
     def __init__(self, config: DedupConfig):
         self.config = config
-        self.text_signer = Signer(config.num_perm, config.seed)
-        self.anchor_signer = Signer(config.anchor_perm, config.seed + 1)
-        self.paragraph_signer = Signer(config.paragraph_perm, config.seed + 2)
+        self.signer = InputSigner(config)
         self._added: pa.Table | None = None  # band keys of the last batch added ...
         self._added_ids: set[int] = set()  # ... and its articles
 
@@ -65,11 +95,11 @@ class SignatureIndex:
         ids = np.array(sorted(texts), dtype=np.int64)
         by_id = self.inputs(texts, precomputed)
         inputs = [by_id[int(article)] for article in ids]
-        sets = [i.sets(self.config.shingle_size) for i in inputs]
-        shingle_sets, anchors = [s[0] for s in sets], [s[1] for s in sets]
-        signatures = self.text_signer.signatures(shingle_sets)
-        anchor_signatures = self.anchor_signer.signatures(anchors)
-        paragraph_signatures = self.paragraph_signer.signatures([s[2] for s in sets])
+        signed = self.signer.signed(inputs)
+        shingle_sets, anchors = [s.sets[0] for s in signed], [s.sets[1] for s in signed]
+        signatures, anchor_signatures, paragraph_signatures = (
+            np.stack([s.signatures[c] for s in signed]) for c in range(3)
+        )
         stored = pa.table(
             {
                 "article_id": ids,

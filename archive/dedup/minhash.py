@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash
+from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
 from archive.dedup.features import mix64
@@ -41,15 +41,19 @@ class Signer:
     def __init__(self, num_perm: int, seed: int):
         self.num_perm = num_perm
         self.seed = seed
-
-    def minhashes(self, sets: Sequence[np.ndarray]) -> list[LeanMinHash]:
-        """One LeanMinHash per set (the form that is stored)."""
-        return [LeanMinHash(m) for m in MinHash.bulk(sets, num_perm=self.num_perm, seed=self.seed, hashfunc=identity)]
+        self._empty: MinHash | None = None  # its permutations, drawn once (MinHash.bulk does so per call)
 
     def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
-        """One uint32 row per set; an empty set keeps datasketch's all-ones (it matches nothing in LSH)."""
+        """One uint32 row per set; an empty set keeps datasketch's all-ones (it matches nothing in LSH).
+
+        What ``MinHash.bulk`` computes (a copy of one initialised MinHash updated with each set),
+        without drawing the permutations again on every call: workers sign one text at a time."""
+        if self._empty is None:
+            self._empty = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=identity)
         out = np.full((len(sets), self.num_perm), EMPTY, dtype=np.uint32)
-        for row, m in enumerate(self.minhashes(sets)):
+        for row, values in enumerate(sets):
+            m = self._empty.copy()
+            m.update_batch(values)
             out[row] = m.hashvalues
         return out
 

@@ -25,7 +25,9 @@ from multiprocessing import resource_tracker
 
 from pebble import ProcessExpired, ProcessPool
 
+from archive.dedup.config import DedupConfig
 from archive.dedup.features import line_input
+from archive.dedup.index import InputSigner
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
 from archive.models import Article, RawDocument, Rejection
@@ -38,6 +40,7 @@ LOGGER = logging.getLogger(__name__)
 MAX_EXTRACT_BYTES = 5 * 1024 * 1024  # trafilatura needs tens of seconds on a few MB of junk HTML
 EXTRACT_SECONDS = 20.0  # per-document time budget
 STORY_TERMS = (StoriesConfig().lead_chars, StoriesConfig().title_weight)
+DEDUP_SIGNER = InputSigner(DedupConfig())  # the writer signs again under other parameters
 STOP_POLL_SECONDS = 0.1  # how often a wait for a worker looks at the stop request
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
@@ -92,10 +95,11 @@ def guarded_extract(
     try:
         with _time_budget(seconds, stop):
             article = extract(raw)
-            # Tokenising and hashing for dedup (MinHash input, verifier features) belong with
-            # extraction: done here, in the worker, it runs in parallel instead of on the single
-            # writer's core, which only drops the lines site boilerplate removes.
-            article.signature_input = line_input(article.text)
+            # Tokenising, hashing and signing for dedup (MinHash input and signatures, verifier
+            # features) belong with extraction: done here, in the worker, it runs in parallel
+            # instead of on the single writer's core, which only drops the lines site
+            # boilerplate removes (and signs those texts again).
+            article.signature_input = DEDUP_SIGNER.sign(line_input(article.text))
             article.story_terms = (*STORY_TERMS, term_weights(article.title, article.text, *STORY_TERMS))
             article.raw_packed = rawbody.pack(raw.body)  # the same: off the writer's thread
             return article

@@ -215,3 +215,52 @@ def test_lines_removed_as_site_boilerplate_leave_the_signature_of_the_stored_tex
             "SELECT s.signature, s.stems FROM dedup_signatures s ORDER BY s.article_id"
         ).fetchall()
     assert [row[1:] for row in rows] == again
+
+
+def test_dedup_signatures_are_computed_with_extraction_and_stored_as_a_rebuild_computes_them(tmp_path, monkeypatch):
+    from archive.dedup.index import InputSigner
+    from archive.ingest.writer import ArchiveWriter
+    from archive.store import Archive
+
+    pages = [raw(), story(1, url="https://example.org/b")]
+    articles = [guarded_extract(page) for page in pages]
+    assert all(a.signature_input.signed is not None for a in articles)
+    signed_by_writer = []
+    original = InputSigner.signed
+
+    def counted(self, inputs):
+        fingerprint = self.config.fingerprint
+        signed_by_writer.extend(i for i in inputs if i.signed is None or i.signed.fingerprint != fingerprint)
+        return original(self, inputs)
+
+    monkeypatch.setattr(InputSigner, "signed", counted)
+    query = "SELECT signature, anchor_signature, shingles FROM dedup_signatures ORDER BY article_id"
+    with Archive(tmp_path / "a.duckdb") as archive:
+        writer = ArchiveWriter(archive)
+        for page, article in zip(pages, articles):
+            writer.add(page, article)
+        writer.close()
+        stored = archive.con.execute(query).fetchall()
+    assert signed_by_writer == []  # the workers' signatures were used
+    with Archive(tmp_path / "a.duckdb") as archive:
+        writer = ArchiveWriter(archive, rebuilding=True)
+        writer.rebuild()
+        writer.close()
+        assert archive.con.execute(query).fetchall() == stored
+    assert len(signed_by_writer) == 2  # the rebuild signed the stored texts itself
+
+
+def test_a_signature_made_under_other_dedup_parameters_is_not_used():
+    import numpy as np
+
+    from archive.dedup.config import DedupConfig
+    from archive.dedup.features import line_input
+    from archive.dedup.index import InputSigner
+
+    text = guarded_extract(raw()).text
+    foreign = InputSigner(DedupConfig(num_perm=64)).sign(line_input(text))
+    (ours,) = InputSigner(DedupConfig()).signed([foreign])
+    (plain,) = InputSigner(DedupConfig()).signed([line_input(text)])
+    assert ours.fingerprint == DedupConfig().fingerprint != foreign.signed.fingerprint
+    assert len(ours.signatures[0]) == 192
+    assert all(np.array_equal(a, b) for a, b in zip(ours.signatures, plain.signatures))

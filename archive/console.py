@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 from types import FrameType
 
 _SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -29,6 +30,10 @@ def main() -> None:
     for signum, handler in previous.items():
         if handler is not signal.SIG_IGN:  # ignored on entry (nohup): keep it so
             signal.signal(signum, _quit)
+    from archive.ingest import warmup
+
+    if warmup.extracts_in_workers(sys.argv[1:]):
+        warmup.start()  # its imports and ours, at the same time
     from archive.cli import main as run
 
     for signum, handler in previous.items():

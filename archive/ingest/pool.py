@@ -30,6 +30,7 @@ from archive.dedup.features import line_input
 from archive.dedup.index import InputSigner
 from archive.errors import ExtractionError
 from archive.extract import extract, prepare
+from archive.ingest import warmup
 from archive.models import Article, RawDocument, Rejection
 from archive.store import rawbody
 from archive.stories import StoriesConfig
@@ -156,7 +157,7 @@ def _signals_deferred() -> Iterator[None]:
 
 
 def default_workers() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return warmup.cpus()
 
 
 class ExtractorPool:
@@ -185,7 +186,7 @@ class ExtractorPool:
 
     def _start(self) -> ProcessPool:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["archive.ingest.forkserver"])
+        context.set_forkserver_preload(warmup.PRELOAD)
         pool = ProcessPool(self.workers, initializer=_init_worker, initargs=(self.niceness,), context=context)
         with _signals_deferred():
             if not pool.active:  # starts the workers now, not at the first document

@@ -21,7 +21,6 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures import wait as wait_futures
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
-from multiprocessing import resource_tracker
 
 from pebble import ProcessExpired, ProcessPool
 
@@ -139,23 +138,6 @@ def die_with_parent() -> None:
         pass
 
 
-@contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold back SIGINT and SIGTERM in this thread while processes are started from it.
-
-    The forkserver started meanwhile inherits them blocked, so a Ctrl-C or SIGTERM sent to the
-    whole process group while it imports trafilatura does not kill it with a traceback (it then
-    leaves the group: see archive/ingest/forkserver.py). This process gets its signals on exit.
-    """
-    # The resource tracker's start unblocks both in the calling thread: have it started first.
-    resource_tracker.ensure_running()
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
-
-
 def default_workers() -> int:
     return warmup.cpus()
 
@@ -188,7 +170,7 @@ class ExtractorPool:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(warmup.PRELOAD)
         pool = ProcessPool(self.workers, initializer=_init_worker, initargs=(self.niceness,), context=context)
-        with _signals_deferred():
+        with warmup.signals_deferred():
             if not pool.active:  # starts the workers now, not at the first document
                 raise RuntimeError("extraction workers did not start")
         return pool

@@ -16,24 +16,35 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing import forkserver, resource_tracker
 
 PRELOAD = ["archive.ingest.forkserver"]
 
 
-def start() -> None:
-    """Have the forkserver start importing now (returns at once)."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    # As ExtractorPool does (pool._signals_deferred): the resource tracker first, since its start
-    # unblocks signals in this thread; then the forkserver with SIGINT and SIGTERM held back, so
-    # a Ctrl-C to the process group while it imports does not kill it with a traceback.
+@contextmanager
+def signals_deferred() -> Iterator[None]:
+    """Hold back SIGINT and SIGTERM in this thread while processes are started from it.
+
+    The forkserver started meanwhile inherits them blocked, so a Ctrl-C or SIGTERM sent to the
+    whole process group while it imports trafilatura does not kill it with a traceback (it then
+    leaves the group: see archive/ingest/forkserver.py). This process gets its signals on exit.
+    """
+    # The resource tracker's start unblocks both in the calling thread: have it started first.
     resource_tracker.ensure_running()
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     try:
-        forkserver.ensure_running()
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def start() -> None:
+    """Have the forkserver start importing now (returns at once)."""
+    multiprocessing.get_context("forkserver").set_forkserver_preload(PRELOAD)
+    with signals_deferred():
+        forkserver.ensure_running()
 
 
 # The commands that extract in worker processes, and the options of the group before them.

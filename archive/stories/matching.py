@@ -66,7 +66,7 @@ def archive_matches(
         part = slice(dots.indptr[index], dots.indptr[index + 1])
         reports, dot = dots.indices[part], dots.data[part]
         gap = np.abs(moment_of[reports] - moments[index])
-        near = (gap <= window) & (dot > 0)
+        near = gap <= window  # every stored entry shares a term: weights are positive
         stories = story_of[reports]
         if story is not None:
             near &= stories == story

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cached_property
 
 from archive.dedup.minhash import lsh_parameters
 
@@ -53,7 +54,7 @@ class DedupConfig:
     def paragraph_bands_rows(self) -> tuple[int, int]:
         return lsh_parameters(self.paragraph_lsh_threshold, self.paragraph_perm)
 
-    @property
+    @cached_property  # asked for every signed text; the parameters are frozen
     def fingerprint(self) -> str:
         """Short hash of every parameter and the algorithm version."""
         return hashlib.sha1(self.to_json().encode("utf-8")).hexdigest()[:16]

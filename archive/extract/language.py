@@ -13,7 +13,9 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-SAMPLE_CHARS = 1500
+# 800, not 1500 (2026-12-03): a third of the detection time per article, the same language on all
+# 1,048 pages of the extraction sets through ingest (only 7 recorded probabilities moved by 0.01-0.04).
+SAMPLE_CHARS = 800
 SURE = 0.9  # probability above which the text overrules a page's declared language
 MIN_CHARS = 120  # shorter texts are too little to overrule a declaration
 

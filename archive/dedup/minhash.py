@@ -6,16 +6,23 @@ Candidates are not held in a datasketch ``MinHashLSH``: its in-memory index grow
 archive and its storage back-ends need a server; the band keys are kept in the archive
 instead (see docs/dedup.md for the measurements). ``band_keys`` is the one hand-written part:
 it turns each band slice, as MinHashLSH would hash it, into a 64-bit key DuckDB can join on.
+
+datasketch is imported on first use, not with this module: its package imports scipy.integrate
+for MinHashLSH (half a second), and the commands that only read an archive (sql, search, export,
+dups, stories, serve) never sign a text or ask for LSH parameters. The extraction workers'
+forkserver imports it before forking (archive/ingest/forkserver.py).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash
-from datasketch.lsh import _optimal_param
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
 
 from archive.dedup.features import mix64
 
@@ -31,6 +38,8 @@ def identity(value: int) -> int:
 def lsh_parameters(threshold: float, num_perm: int) -> tuple[int, int]:
     """(bands, rows) datasketch's MinHashLSH would use for ``threshold`` (equal weight to misses and
     false candidates: the verifier, not LSH, keeps precision)."""
+    from datasketch.lsh import _optimal_param
+
     bands, rows = _optimal_param(threshold, num_perm, 0.5, 0.5)
     return int(bands), int(rows)
 
@@ -49,6 +58,8 @@ class Signer:
         What ``MinHash.bulk`` computes (a copy of one initialised MinHash updated with each set),
         without drawing the permutations again on every call: workers sign one text at a time."""
         if self._empty is None:
+            from datasketch import MinHash
+
             self._empty = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=identity)
         out = np.full((len(sets), self.num_perm), EMPTY, dtype=np.uint32)
         for row, values in enumerate(sets):

@@ -19,6 +19,8 @@ if signal.SIGTERM in signal.sigpending():
     signal.sigtimedwait({signal.SIGTERM}, 0)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
+import datasketch  # noqa: E402, F401  (workers sign every text; the project imports it on first use)
+
 from archive import extract  # noqa: E402
 from archive.ingest import pool  # noqa: E402
 

@@ -8,7 +8,7 @@ instead (see docs/dedup.md for the measurements). ``band_keys`` is the one hand-
 it turns each band slice, as MinHashLSH would hash it, into a 64-bit key DuckDB can join on.
 
 datasketch is imported on first use, not with this module: its package imports scipy.integrate
-for MinHashLSH (half a second), and the commands that only read an archive (sql, search, export,
+for MinHashLSH (half a second), and the commands that only read an archive (sql, stats, export,
 dups, stories, serve) never sign a text or ask for LSH parameters. The extraction workers'
 forkserver imports it before forking (archive/ingest/forkserver.py).
 """

@@ -179,3 +179,26 @@ def test_locked_archive_through_the_real_command(tmp_path, db):
         result = subprocess.run([*cli, "ingest", "-w", "1", str(tmp_path)], capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip() == f"Error: {db}: the archive is in use by process {holder}; wait for it to finish"
+
+
+def test_commands_that_only_read_start_without_datasketch(tmp_path, run_cli, db):
+    """sql, stats, export and dups answer without loading datasketch and scipy.integrate (half a second)."""
+    make_inputs(tmp_path)
+    run_cli("ingest", "-w", "1", str(tmp_path))
+    script = (
+        "import sys\n"
+        "from archive.cli import main\n"
+        "for words in (['sql', 'SELECT count(*) FROM articles'], ['stats'], ['dups'], ['export', sys.argv[2]]):\n"
+        "    sys.argv[1:] = ['--db', DB, *words]\n"
+        "    try:\n"
+        "        main()\n"
+        "    except SystemExit as exc:\n"
+        "        assert not exc.code, (words, exc.code)\n"
+        "print('datasketch' in sys.modules)\n"
+    ).replace("DB", repr(str(db)))
+    done = subprocess.run(
+        [sys.executable, "-c", script, "x", str(tmp_path / "out.jsonl")], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "False"
+    assert (tmp_path / "out.jsonl").read_text().count("\n") == 4

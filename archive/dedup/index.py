@@ -53,6 +53,11 @@ class InputSigner:
             Signer(config.paragraph_perm, config.seed + 2),
         )
 
+    def prepare(self) -> None:
+        """Import datasketch and draw every signer's permutations now, not at the first text."""
+        for signer in self.signers:
+            signer.prepare()
+
     def sign(self, line_input: LineInput) -> LineInput:
         """The input with its ``signed`` part."""
         return dataclasses.replace(line_input, signed=self.signed([line_input])[0])

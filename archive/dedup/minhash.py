@@ -9,8 +9,8 @@ it turns each band slice, as MinHashLSH would hash it, into a 64-bit key DuckDB 
 
 datasketch is imported on first use, not with this module: its package imports scipy.integrate
 for MinHashLSH (half a second), and the commands that only read an archive (sql, stats, export,
-dups, stories, serve) never sign a text or ask for LSH parameters. The extraction workers'
-forkserver imports it before forking (archive/ingest/forkserver.py).
+dups, stories, serve) never sign a text or ask for LSH parameters. Extraction prepares its
+signers before the first document (``Signer.prepare``; the workers' forkserver before forking).
 """
 
 from __future__ import annotations
@@ -52,18 +52,23 @@ class Signer:
         self.seed = seed
         self._empty: MinHash | None = None  # its permutations, drawn once (MinHash.bulk does so per call)
 
+    def prepare(self) -> MinHash:
+        """The initialised MinHash every signature copies: datasketch imported, permutations drawn."""
+        if self._empty is None:
+            from datasketch import MinHash
+
+            self._empty = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=identity)
+        return self._empty
+
     def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
         """One uint32 row per set; an empty set keeps datasketch's all-ones (it matches nothing in LSH).
 
         What ``MinHash.bulk`` computes (a copy of one initialised MinHash updated with each set),
         without drawing the permutations again on every call: workers sign one text at a time."""
-        if self._empty is None:
-            from datasketch import MinHash
-
-            self._empty = MinHash(num_perm=self.num_perm, seed=self.seed, hashfunc=identity)
+        empty = self.prepare()
         out = np.full((len(sets), self.num_perm), EMPTY, dtype=np.uint32)
         for row, values in enumerate(sets):
-            m = self._empty.copy()
+            m = empty.copy()
             m.update_batch(values)
             out[row] = m.hashvalues
         return out

@@ -4,9 +4,9 @@ The forkserver was started with SIGINT and SIGTERM blocked. It leaves its parent
 group first: a Ctrl-C at the terminal or a signal to the whole group then reaches the parent
 alone, which stops the workers itself. Out of the group, a SIGTERM that arrived meanwhile is
 dropped and SIGTERM unblocked again, so that workers are born able to be terminated. Importing
-the project then imports trafilatura (and loads the language model) once for every worker
-forked later. Last, the forkserver
-asks Linux to kill it with its parent: CPython keeps a forkserver alive while any worker is,
+the project then imports trafilatura, and ``pool.prepare_process`` loads the language model and
+the dedup signers (datasketch, their permutations), once for every worker forked later. Last,
+the forkserver asks Linux to kill it with its parent: CPython keeps a forkserver alive while any worker is,
 and a worker stuck in a parser call would otherwise keep both alive after a forced exit (the
 workers die with the forkserver in turn; see ``pool.die_with_parent``).
 """
@@ -19,10 +19,7 @@ if signal.SIGTERM in signal.sigpending():
     signal.sigtimedwait({signal.SIGTERM}, 0)
 signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM})
 
-import datasketch  # noqa: E402, F401  (workers sign every text; the project imports it on first use)
-
-from archive import extract  # noqa: E402
 from archive.ingest import pool  # noqa: E402
 
-extract.prepare()  # the language model, loaded once here rather than in every worker
+pool.prepare_process()  # the language model and the signers, loaded once here rather than in every worker
 pool.die_with_parent()

@@ -114,6 +114,13 @@ def guarded_extract(
         return Rejection(raw.url, f"extraction failed ({type(exc).__name__}: {exc})")
 
 
+def prepare_process() -> None:
+    """What every extracting process loads once before its first document: the language model,
+    datasketch and the signers' permutations (the workers' forkserver calls it before forking)."""
+    prepare()
+    DEDUP_SIGNER.prepare()
+
+
 def _too_long(seconds: float) -> str:
     return f"extraction took longer than {seconds:g} s"
 
@@ -163,7 +170,7 @@ class ExtractorPool:
         self._lock = threading.Lock()
         self._pending: dict[Future, tuple[RawDocument, Future, bool]] = {}  # task -> (raw, verdict, retried)
         if self.workers == 1:
-            prepare()  # here, not inside the first document's time budget
+            prepare_process()  # here, not inside the first document's time budget
         self._pool: ProcessPool | None = self._start() if self.workers > 1 else None
 
     def _start(self) -> ProcessPool:

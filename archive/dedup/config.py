@@ -36,6 +36,7 @@ class DedupConfig:
     sentence_similarity: float = 0.4  # Dice of two sentences' stem sets to count them aligned
     rewrite_alignment: float = 0.5  # in-order aligned sentences / sentences of the shorter, for `rewrite`
     rewrite_reworded: float = 0.25  # ... of which this share must be reworded, not verbatim, sentences
+    rewrite_sentences: int = 4  # ... and at least this many sentences: independent leads of one event align on 3
     rewrite_containment: float = 0.15  # a rewrite must also share this much wording ...
     rewrite_anchors: float = 0.25  # ... and this share of anchors (names, figures; MinHash estimate)
     strong_similarity: float = 0.8  # an edge this strong may merge two existing groups

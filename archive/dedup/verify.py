@@ -6,6 +6,8 @@ sentence, so it shares few shingles, but it follows its source sentence by sente
 sentences of the shorter text align, in order, with a sentence of the other that shares
 its content stems. Independent reports of one event share names and vocabulary, not that
 sentence-by-sentence order, and digests or follow-ups cover only a small part of a story.
+Only their first few sentences line up: a lead says who, what, when and where in that order
+whoever writes it, so a rewrite must align more sentences than a lead holds.
 """
 
 from __future__ import annotations
@@ -81,20 +83,20 @@ class Verifier:
     def __init__(self, config: DedupConfig):
         self.config = config
 
-    def alignment(self, a: TextFeatures, b: TextFeatures) -> tuple[float, float]:
-        """Shares of the shorter text's sentences aligned in order with the other's: (all, reworded).
+    def alignment(self, a: TextFeatures, b: TextFeatures) -> tuple[int, float, float]:
+        """Sentences of the shorter text aligned in order with the other's: (count, share, reworded share).
 
         Reworded pairs are similar but not the same sentence. Boilerplate shared by two
         unrelated articles (cookie notice, sign-up box) aligns too, but only verbatim.
         """
         if not a.n_sentences or not b.n_sentences:
-            return 0.0, 0.0
+            return 0, 0.0, 0.0
         similarity = sentence_similarity(a, b)
         similar = similarity >= self.config.sentence_similarity
         shorter = min(a.n_sentences, b.n_sentences)
-        aligned = ordered_alignment(similar.astype(np.int32)) / shorter
-        reworded = ordered_alignment((similar & (similarity < VERBATIM)).astype(np.int32)) / shorter
-        return aligned, reworded
+        aligned = ordered_alignment(similar.astype(np.int32))
+        reworded = ordered_alignment((similar & (similarity < VERBATIM)).astype(np.int32))
+        return aligned, aligned / shorter, reworded / shorter
 
     def verify(self, a: TextFeatures, b: TextFeatures) -> Verdict | None:
         if min(len(a.shingles), len(b.shingles)) < self.config.min_shingles:
@@ -104,7 +106,8 @@ class Verifier:
             return Verdict("near", round(containment, 4))
         if containment < self.config.rewrite_containment:
             return None
-        aligned, reworded = self.alignment(a, b)
-        if aligned >= self.config.rewrite_alignment and reworded >= self.config.rewrite_reworded:
+        count, aligned, reworded = self.alignment(a, b)
+        c = self.config
+        if count >= c.rewrite_sentences and aligned >= c.rewrite_alignment and reworded >= c.rewrite_reworded:
             return Verdict("rewrite", round(aligned, 4))
         return None

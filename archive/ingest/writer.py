@@ -5,7 +5,11 @@ be handed in from any thread; a writer thread of its own, the only one that writ
 archive's connection, commits them in batches. A batch is: drop URLs already archived, learn
 and strip per-site boilerplate, insert articles with their raw documents, record crawl
 aliases, place the new articles into duplicate groups and then into stories, all in one
-transaction, so a crash or a stop leaves the archive at the last committed batch. A revisit
+transaction, so a crash or a stop leaves the archive at the last committed batch. When a batch
+fails on something in it (not on the archive itself: disk, memory), its documents are written
+again one per transaction, and a document that fails alone is refused with its reason, as a
+rejection: one bad document costs the run nothing else (when every document of the batch
+fails, the fault is not theirs, and the writer fails). A revisit
 crawl's pages (``revise``) take reextract's path: the new text is written over the archived
 article (so dedup follows the latest version and an article is never a copy of itself), the
 previous capture is kept as a version (archive/history classifies the change), and the groups
@@ -19,7 +23,7 @@ import logging
 import queue
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timezone
 from typing import Any
 
@@ -35,6 +39,7 @@ from archive.stories import StoryAssigner
 
 LOGGER = logging.getLogger(__name__)
 
+NOT_WRITTEN = "not written: "  # the reason of a document that failed to write on its own
 _FLUSH = object()  # the writer thread writes what it holds, then sets the event that follows
 _BATCHED = ("add", "replace", "revise", "remove", "poll", "entries")  # items gathered into a batch
 _NOT_DOCUMENTS = ("poll", "entries")  # go with the batch of the documents handed in before them
@@ -88,7 +93,7 @@ class ArchiveWriter:
             self.deduplicator.check(archive)
             self.stories.check(archive)
         self.stats = WriteStats()
-        self.error: BaseException | None = None  # the first failed batch; later ones are not written
+        self.error: BaseException | None = None  # the archive failed; later batches are not written
         self.run_id = archive.runs.start(command)
         # Two batches in flight at most: the one being written and the one filling up.
         self._queue: queue.Queue[Any] = queue.Queue(maxsize=2 * self.batch_size)
@@ -231,25 +236,66 @@ class ArchiveWriter:
         if self.error is not None:
             LOGGER.error("the archive writer failed earlier; %s documents not written", count)
             return
+        before = _snapshot(self.stats)
         try:
-            with self.archive.transaction():
-                if pending["add"]:
-                    self._insert(pending["add"])
-                if pending["replace"]:
-                    self._replace(pending["replace"])
-                if pending["revise"]:
-                    self._revise(pending["revise"])
-                if pending["remove"]:
-                    self._remove(pending["remove"])
-                self.archive.polls.record(self.run_id, pending["poll"])
-                for stream, entry_ids in pending["entries"]:
-                    self.archive.stream_entries.record(stream, entry_ids, self.run_id)
-                if self.record_progress:
-                    s = self.stats
-                    self.archive.runs.progress(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
+            self._transaction(pending)
+        except BaseException as exc:
+            if self.archive.failed_itself(exc) or count == 0:
+                self.error = exc
+                LOGGER.error("archive write failed, %s documents not written: %s", count, exc)
+                return
+            # Something in the batch cannot be written: the batch was rolled back, so each
+            # document is written again on its own and only what fails alone is refused.
+            _restore(self.stats, before)
+            self._one_by_one(pending)
+
+    def _one_by_one(self, pending: dict[str, list[Any]]) -> None:
+        refused: list[tuple[Rejection, BaseException]] = []
+        documents = 0
+        for kind in _BATCHED:
+            if kind in _NOT_DOCUMENTS:
+                continue
+            for item in pending[kind]:
+                documents += 1
+                before = _snapshot(self.stats)
+                try:
+                    self._transaction({k: [item] if k == kind else [] for k in _BATCHED})
+                except BaseException as exc:
+                    _restore(self.stats, before)
+                    if self.archive.failed_itself(exc):
+                        self.error = exc
+                        LOGGER.error("archive write failed: %s", exc)
+                        return
+                    refused.append((Rejection(_input_of(kind, item), f"{NOT_WRITTEN}{type(exc).__name__}: {exc}"), exc))
+        if documents > 1 and len(refused) == documents:  # the fault is not in the documents
+            self.error = refused[0][1]
+            LOGGER.error("archive write failed, %s documents not written: %s", documents, self.error)
+            return
+        for rejection, _ in refused:
+            LOGGER.error("%s", rejection)
+            self.stats.rejections.append(rejection)
+        try:  # polls, stream entries and progress of the batch
+            self._transaction({k: pending[k] if k in _NOT_DOCUMENTS else [] for k in _BATCHED})
         except BaseException as exc:
             self.error = exc
-            LOGGER.error("archive write failed, %s documents not written: %s", count, exc)
+            LOGGER.error("archive write failed: %s", exc)
+
+    def _transaction(self, pending: dict[str, list[Any]]) -> None:
+        with self.archive.transaction():
+            if pending["add"]:
+                self._insert(pending["add"])
+            if pending["replace"]:
+                self._replace(pending["replace"])
+            if pending["revise"]:
+                self._revise(pending["revise"])
+            if pending["remove"]:
+                self._remove(pending["remove"])
+            self.archive.polls.record(self.run_id, pending["poll"])
+            for stream, entry_ids in pending["entries"]:
+                self.archive.stream_entries.record(stream, entry_ids, self.run_id)
+            if self.record_progress:
+                s = self.stats
+                self.archive.runs.progress(self.run_id, s.read, s.archived, s.duplicates, len(s.rejections))
 
     def _regroup(self, kind: str) -> None:
         """Rebuild (signatures and groups), regroup (groups only) or rebuild the stories, in one
@@ -388,6 +434,23 @@ class ArchiveWriter:
         archive.versions.keep_first([v.article_id for v in versions])
         archive.versions.add(versions)
         self.stats.removed += len(versions)
+
+
+def _snapshot(stats: WriteStats) -> WriteStats:
+    return replace(stats, rejections=list(stats.rejections))
+
+
+def _restore(stats: WriteStats, before: WriteStats) -> None:
+    """Counts as they were before a rolled-back transaction (in place: callers hold ``stats``)."""
+    for f in fields(before):
+        setattr(stats, f.name, getattr(before, f.name))
+
+
+def _input_of(kind: str, item: Any) -> str:
+    """The URL (or archived article) a pending document is about, for its rejection."""
+    if kind == "replace":
+        return f"article {item[0]}"
+    return item.url if kind == "remove" else item[1].url
 
 
 def _fetched_at(raw: RawDocument) -> datetime:

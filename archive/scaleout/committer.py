@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from archive.errors import ArchiveError
-from archive.ingest.writer import ArchiveWriter, WriteStats
+from archive.ingest.writer import NOT_WRITTEN, ArchiveWriter, WriteStats
 from archive.models import Rejection
 from archive.scaleout.entries import PoisonEntry, decode
 from archive.scaleout.keys import RedisKeys
@@ -50,7 +50,7 @@ class CommitSummary:
         if self.again:
             text += f", {self.again} committed before (delivered again)"
         if self.poison:
-            text += f", {len(self.poison)} malformed (moved to the dead-letter stream)"
+            text += f", {len(self.poison)} malformed or not writable (moved to the dead-letter stream)"
         return text
 
 
@@ -78,6 +78,8 @@ class Committer:
         self._held: list[str] = []  # entry ids handed to the writer, not yet committed
         self._held_urls: list[str] = []  # their URLs, for the seen-set after the commit
         self._written: list[str] = []  # ... of which these are recorded in stream_entries
+        self._articles: dict[str, tuple[str, dict]] = {}  # their articles' URLs -> (entry id, fields)
+        self._refused = 0  # writer rejections seen so far: those after it are the held batch's
 
     def run(
         self,
@@ -182,6 +184,7 @@ class Committer:
                 continue
             raw, article = item
             writer.add(raw, article)
+            self._articles.setdefault(article.url, (entry_id, fields))
             for url in (article.url, raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url")):
                 if isinstance(url, str) and url:
                     urls.append(url)
@@ -196,6 +199,13 @@ class Committer:
             writer.flush()
         except Exception as exc:
             raise ArchiveError(f"archive write failed, {len(ids)} entries left in the stream: {exc}") from exc
+        # An article the writer could not write, even alone, is refused with its reason; its
+        # entry was recorded as done with the batch, and is moved aside, not retried.
+        refused, self._refused = writer.stats.rejections[self._refused :], len(writer.stats.rejections)
+        articles, self._articles = self._articles, {}
+        for rejection in refused:
+            if rejection.input in articles and rejection.reason.startswith(NOT_WRITTEN):
+                self._move_aside(*articles[rejection.input], rejection.reason)
         self.seen.add(urls)
         self._acknowledge(ids)
 

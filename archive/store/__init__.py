@@ -112,5 +112,13 @@ class Archive:
             raise
         self.con.execute("COMMIT")
 
+    @staticmethod
+    def failed_itself(exc: BaseException) -> bool:
+        """Whether a failed write is the archive's own failure (disk, memory, a fatal DuckDB
+        error), which any other write would meet too, rather than a failure on what was written."""
+        return not isinstance(exc, Exception) or isinstance(
+            exc, (OSError, MemoryError, duckdb.IOException, duckdb.OutOfMemoryException, duckdb.FatalException)
+        )
+
     def count(self) -> int:
         return self.articles.count()

@@ -22,6 +22,7 @@ from redis_server import free_port, redis_server
 from test_crawl_cli import FAST as CRAWL_FAST
 from test_crawl_cli import query
 
+from archive.dedup import Deduplicator
 from archive.models import Article, RawDocument
 from archive.scaleout import RedisKeys, connect
 from archive.scaleout.committer import Committer
@@ -195,6 +196,41 @@ def test_entries_committed_before_a_crash_are_acknowledged_not_written_again(red
     ((_, fields),) = client.xrange(KEYS.dead)
     assert b"malformed article entry" in fields[b"reason"]
     assert query(tmp_path / "a.duckdb", "SELECT archived FROM runs ORDER BY id") == [(5,), (0,)]
+
+
+def test_an_article_that_fails_to_write_is_moved_aside_and_the_rest_committed(redis_url, tmp_path, monkeypatch):
+    client = connect(redis_url)
+    for i in range(5):
+        client.xadd(KEYS.stream, encode_article(*article(f"https://example.org/{i}")))
+    poison = "https://example.org/2"
+    assign = Deduplicator.assign
+
+    def fails_on_the_poison(self, archive, ids, *rest):  # a write fault that follows one article
+        urls = dict(archive.con.execute("SELECT id, url FROM articles").fetchall())
+        if any(urls[i] == poison for i in ids):
+            raise ValueError("cannot place this article")
+        return assign(self, archive, ids, *rest)
+
+    monkeypatch.setattr(Deduplicator, "assign", fails_on_the_poison)
+    with Archive(tmp_path / "a.duckdb") as archive:
+        summary = Committer(archive, client).run(idle_exit=0.5)
+        assert sorted(url for (url,) in archive.con.execute("SELECT url FROM articles").fetchall()) == [
+            f"https://example.org/{i}" for i in (0, 1, 3, 4)
+        ]
+    assert summary.stats.archived == 4
+    assert [reason for _, reason in summary.poison] == ["not written: ValueError: cannot place this article"]
+    # Moved aside with its reason and the whole entry, acknowledged: not delivered again.
+    ((_, fields),) = client.xrange(KEYS.dead)
+    assert fields[b"reason"] == b"not written: ValueError: cannot place this article"
+    assert b"https://example.org/2" in fields[b"raw"]
+    assert client.xpending(KEYS.stream, KEYS.group)["pending"] == 0 and client.xlen(KEYS.stream) == 0
+    monkeypatch.undo()
+    with Archive(tmp_path / "a.duckdb") as archive:  # a restart has nothing left to do
+        again = Committer(archive, client).run(idle_exit=0.5)
+        assert again.entries == 0 and archive.count() == 4
+    assert query(tmp_path / "a.duckdb", "SELECT input, reason FROM rejections") == [
+        (poison, "not written: ValueError: cannot place this article")
+    ]
 
 
 def test_redis_unreachable_is_one_line_naming_the_url_and_status_2(tmp_path):

@@ -49,10 +49,41 @@ def test_failed_batch_leaves_archive_unchanged(db, monkeypatch):
 
         monkeypatch.setattr(writer.deduplicator, "assign", broken)
         writer.add(*pair("https://example.org/b", "lost article"))
-        with pytest.raises(RuntimeError):
+        writer.add(*pair("https://example.org/c", "another lost article"))
+        with pytest.raises(RuntimeError):  # every document failed: the fault is not theirs
             writer.flush()
         assert archive.count() == 1
         assert archive.con.execute("SELECT count(*) FROM raw_documents").fetchone()[0] == 1
+
+
+def test_a_document_that_cannot_be_written_is_refused_and_the_rest_written(db, monkeypatch):
+    with Archive(db) as archive:
+        writer = ArchiveWriter(archive)
+        assign = writer.deduplicator.assign
+
+        def fails_on_one(con, ids, *rest):
+            texts = dict(archive.con.execute("SELECT id, text FROM articles").fetchall())
+            if any("unwritable" in texts[i] for i in ids):
+                raise ValueError("cannot place this text")
+            return assign(con, ids, *rest)
+
+        monkeypatch.setattr(writer.deduplicator, "assign", fails_on_one)
+        for name in ("a", "b", "c"):
+            writer.add(*pair(f"https://example.org/{name}", f"article {name}, unwritable" if name == "b" else name))
+        stats = writer.close()
+        assert archive.con.execute("SELECT url FROM articles ORDER BY url").fetchall() == [
+            ("https://example.org/a",),
+            ("https://example.org/c",),
+        ]
+        assert archive.con.execute("SELECT count(*) FROM raw_documents").fetchone()[0] == 2
+        assert (stats.read, stats.archived) == (3, 2)
+        assert [str(r) for r in stats.rejections] == [
+            "https://example.org/b: not written: ValueError: cannot place this text"
+        ]
+        # The refusal is in the run's rejection log, as any other rejection.
+        assert archive.con.execute("SELECT input, reason FROM rejections").fetchall() == [
+            ("https://example.org/b", "not written: ValueError: cannot place this text")
+        ]
 
 
 def test_locked_archive_is_a_named_error(db):

@@ -9,10 +9,23 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import (
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
 
 from archive.models import GoneArticle, RawDocument
 from archive.urls import host_of
@@ -127,7 +140,7 @@ class ArticleSpider(scrapy.Spider):
 
         On a revisit (``meta["revisit"]``, spiders/revisit.py) a 304 means the archived article is
         unchanged, and a 404 or 410 that it is gone: the item returned marks it removed."""
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not _too_large(failure):
             return None
         request = failure.request
         revisit = request.meta.get("revisit")
@@ -141,16 +154,25 @@ class ArticleSpider(scrapy.Spider):
         return None
 
 
+def _too_large(failure) -> bool:
+    """A response Scrapy dropped while inflating it (a gzip bomb): its message is all that says so."""
+    return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in str(failure.value)
+
+
 def failure_reason(failure) -> str:
     """Why a request failed, in a few words: "HTTP 500", "timed out", "disallowed by robots.txt"."""
     if failure.check(HttpError):
         return f"HTTP {failure.value.response.status}"
     if failure.check(DNSLookupError):
         return "DNS lookup failed"
-    if failure.check(TimeoutError, TCPTimedOutError):
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
         return "timed out"
-    if failure.check(ConnectionRefusedError):
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
         return "connection refused"
+    if failure.check(DownloadCancelledError) or _too_large(failure):  # by Content-Length, or inflated
+        return "larger than DOWNLOAD_MAXSIZE"
+    if failure.check(ConnectionLost, ResponseDataLossError, DownloadFailedError):
+        return "connection lost"
     if failure.check(IgnoreRequest) and "robots" in str(failure.value).lower():
         return "disallowed by robots.txt"
     return f"fetch failed ({type(failure.value).__name__})"

@@ -3,6 +3,12 @@
 The n-th retry of a request waits ``NEWSARCHIVE_RETRY_BACKOFF * 2**(n-1)`` seconds, or the
 server's Retry-After when longer, capped at ``NEWSARCHIVE_RETRY_BACKOFF_MAX``. The wait
 happens in ``process_request`` as an asyncio sleep, so nothing else is held up.
+
+The whole site slows down too: a server that answers 5xx or 429, or drops connections, is in
+trouble or asks for less, and backing off one URL while its other pages are fetched as fast as
+before would keep it so. Its download slot's delay is raised to the wait (Scrapy's downloader
+then spaces every request to the site by it); AutoThrottle brings it down again as the site
+answers normally.
 """
 
 from __future__ import annotations
@@ -31,10 +37,17 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retry = super()._retry(request, reason)
         if retry is not None:
             attempt = retry.meta.get("retry_times", 1)
-            delay = max(self.backoff * 2 ** (attempt - 1), retry.meta.pop(_RETRY_AFTER, 0.0))
-            retry.meta[_DELAY] = min(delay, self.backoff_max)
+            delay = min(max(self.backoff * 2 ** (attempt - 1), retry.meta.pop(_RETRY_AFTER, 0.0)), self.backoff_max)
+            retry.meta[_DELAY] = delay
+            self._slow_down_site(request, delay)
         request.meta.pop(_RETRY_AFTER, None)
         return retry
+
+    def _slow_down_site(self, request, delay: float) -> None:
+        downloader = self.crawler.engine.downloader if self.crawler.engine else None
+        slot = downloader.slots.get(downloader.get_slot_key(request)) if downloader else None
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
 
     async def process_request(self, request, spider=None):
         delay = request.meta.pop(_DELAY, 0)

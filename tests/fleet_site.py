@@ -26,7 +26,7 @@ WORDS = (
 SECTION_SIZE = 25
 
 
-def _text(rng: random.Random) -> list[str]:
+def random_paragraphs(rng: random.Random) -> list[str]:
     def sentence() -> str:
         return " ".join(rng.choice(WORDS) for _ in range(rng.randint(10, 20))).capitalize() + "."
 
@@ -63,7 +63,7 @@ class FleetSite:
         copies = self.copies()
         for i in range(self.pages):
             path = self.article_path(i)
-            texts.append(texts[i - 1] if path in copies else _text(rng))
+            texts.append(texts[i - 1] if path in copies else random_paragraphs(rng))
             title = f"Story {i}: " + " ".join(rng.sample(WORDS, 5))
             links = "".join(
                 f'<li><a href="{self.article_path(j % self.pages)}">More {j}</a></li>' for j in (i + 1, i + 2, i + 3)

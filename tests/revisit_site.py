@@ -18,6 +18,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from crawl_site import LIBRARY, MEALS, STORM, TRAM, Story, article_page
+from loopback import serve
 
 FIRST_MODIFIED = datetime(2026, 11, 21, 12, 0, tzinfo=timezone.utc)
 
@@ -95,12 +96,5 @@ def serve_revisit_site() -> tuple[RevisitSite, callable]:
             self.end_headers()
             self.wfile.write(body)
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.base = f"http://127.0.0.1:{server.server_address[1]}"
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-
-    def stop():
-        server.shutdown()
-        server.server_close()
-
+    site.base, stop = serve(ThreadingHTTPServer(("127.0.0.1", 0), Handler))
     return site, stop

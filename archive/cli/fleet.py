@@ -117,6 +117,9 @@ def run_fleet(ctx, worker_args: list[str], redis_url: str, workers: int, idle_ex
         result = fleet.run(stops.requested)
     for entry_id, reason in result.commit.poison:
         click.echo(f"moved aside: stream entry {entry_id}: {reason}", err=True)
+    for n, line in enumerate(result.worker_lines, 1):
+        if line:
+            click.echo(f"worker {n}: {line}")
     click.echo(result.commit.line().replace("commit:", "crawl:", 1))
     failed = [status for status in result.worker_status if status != 0]
     if stops.signum is not None:

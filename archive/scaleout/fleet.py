@@ -13,9 +13,12 @@ import logging
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from typing import IO
 
 from archive.scaleout.committer import CommitSummary, Committer
 from archive.scaleout.keys import RedisKeys, connect
@@ -30,6 +33,7 @@ IDLE_EXIT = 5.0  # the workers' --idle-exit in the convenience form
 class FleetResult:
     commit: CommitSummary
     worker_status: list[int] = field(default_factory=list)
+    worker_lines: list[str] = field(default_factory=list)  # each worker's summary (pages, drops by reason)
 
 
 class LocalFleet:
@@ -52,15 +56,24 @@ class LocalFleet:
         self.command = command
 
     def run(self, stop: threading.Event | None = None) -> FleetResult:
+        with ExitStack() as files:
+            # The workers' summaries go to files, not pipes: nothing reads them until they exit.
+            outputs = [files.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) for _ in range(self.workers)]
+            summary, status = self._run(outputs, stop)
+            lines = []
+            for out in outputs:
+                out.seek(0)
+                lines.append(" ".join(out.read().split()))
+        return FleetResult(summary, status, lines)
+
+    def _run(self, outputs: Sequence[IO[str]], stop: threading.Event | None) -> tuple[CommitSummary, list[int]]:
         client = connect(self.url)
         archive = Archive(self.db)  # before the workers start: a held archive is one line, nothing fetched
         command = [sys.executable, "-m", "archive.cli", "crawl", *self.worker_args]
         command += ["--redis", self.url, "--idle-exit", f"{self.idle_exit:g}"]
         # Sessions of their own: a Ctrl-C at the terminal reaches this process only, which passes
         # one SIGTERM on (a second signal would make a worker quit without sending what it has).
-        processes = [
-            subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True) for _ in range(self.workers)
-        ]
+        processes = [subprocess.Popen(command, stdout=out, start_new_session=True) for out in outputs]
         forwarded = threading.Event()
 
         def workers_done() -> bool:
@@ -81,4 +94,4 @@ class LocalFleet:
             for process in processes:
                 process.wait()
             client.close()
-        return FleetResult(summary, [process.returncode for process in processes])
+        return summary, [process.returncode for process in processes]

@@ -45,6 +45,7 @@ STAGES = [
     (1, "archive.stories", "StoryAssigner.assign", "stories"),
     (2, "archive.stories.assign", "BatchAssigner.vectors", "TF-IDF vectors"),
     (2, "archive.stories.assign", "archive_matches", "candidate stories (sparse product)"),
+    (3, "archive.store.stories", "StoryTables.postings", "postings query (DuckDB)"),
     (2, "archive.stories.assign", "BatchAssigner._best", "best story per article"),
     (2, "archive.store.stories", "StoryTables.write", "write stories and postings"),
 ]

@@ -44,8 +44,10 @@ class BackoffRetryMiddleware(RetryMiddleware):
         return retry
 
     def _slow_down_site(self, request, delay: float) -> None:
-        downloader = self.crawler.engine.downloader if self.crawler.engine else None
-        slot = downloader.slots.get(downloader.get_slot_key(request)) if downloader else None
+        if not self.crawler.crawling:  # built alone, outside a crawl: there is no downloader
+            return
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
         if slot is not None:
             slot.delay = max(slot.delay, delay)
 

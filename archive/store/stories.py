@@ -93,16 +93,17 @@ class StoryTables:
         rows = self._with("_story_terms", table, "SELECT d.term, d.df FROM _story_terms t JOIN story_df d USING (term)")
         return {int(term): int(df) for term, df in rows}
 
-    def postings(self, keys: np.ndarray, start: float, end: float) -> StoredPostings:
-        """Every posting under one of ``keys`` (sorted, distinct) of an article with a story whose
-        moment lies in [start, end]. The scoring, a sparse matrix product, is archive.stories'."""
+    def postings(self, keys: np.ndarray, start: float, end: float, first_id: int = 0) -> StoredPostings:
+        """Every posting under one of ``keys`` (sorted, distinct) of an article with a story, an id
+        from ``first_id`` on, and a moment in [start, end]. Articles are stored in id order, so
+        ``first_id`` also bounds what is read. The scoring, a sparse matrix product, is archive.stories'."""
         self.con.register("_story_keys", pa.table({"position": np.arange(len(keys), dtype=np.int64), "key": keys}))
         try:
             found = self.con.execute(
                 f"""SELECT k.position, p.article_id, p.weight, a.story_id, {MOMENT} AS moment
                     FROM _story_keys k JOIN story_postings p USING (key) JOIN articles a ON a.id = p.article_id
-                    WHERE a.story_id IS NOT NULL AND {MOMENT} BETWEEN ? AND ?""",
-                [start, end],
+                    WHERE p.article_id >= ? AND a.id >= ? AND a.story_id IS NOT NULL AND {MOMENT} BETWEEN ? AND ?""",
+                [first_id, first_id, start, end],
             ).fetchnumpy()
         finally:
             self.con.unregister("_story_keys")
@@ -114,14 +115,17 @@ class StoryTables:
             np.asarray(found["moment"], dtype=np.float64),
         )
 
-    def members_between(self, stories: Sequence[int], start: float, end: float) -> list[tuple[int, int, float]]:
-        """(story, article, moment) of the stories' members whose moment lies in [start, end]."""
+    def members_between(
+        self, stories: Sequence[int], start: float, end: float, first_id: int = 0
+    ) -> list[tuple[int, int, float]]:
+        """(story, article, moment) of the stories' members with an id from ``first_id`` on whose
+        moment lies in [start, end]."""
         if not stories:
             return []
         rows = self.con.execute(
             f"""SELECT a.story_id, a.id, {MOMENT} AS m FROM articles a
-                WHERE a.story_id IN (SELECT unnest(?)) AND {MOMENT} BETWEEN ? AND ?""",
-            [list(stories), start, end],
+                WHERE a.id >= ? AND a.story_id IN (SELECT unnest(?)) AND {MOMENT} BETWEEN ? AND ?""",
+            [first_id, list(stories), start, end],
         ).fetchall()
         return [(int(s), int(i), float(m)) for s, i, m in rows]
 

@@ -1,7 +1,8 @@
 """One batch of new articles placed into stories, one article after the other in id order.
 
 Single-pass clustering in arrival order: a new article joins the story whose reports in its
-time window are most like it (the mean cosine of their TF-IDF vectors with the article's,
+time window (and among the ``window_reports`` articles archived just before it, a bound on the
+work in a crowded window: undated text loaded in bulk shares one moment) are most like it (the mean cosine of their TF-IDF vectors with the article's,
 over the story's reports in the window, scaled down by the days to the nearest one), if that
 reaches the threshold; otherwise it starts a story of its own. A copy (a member of a duplicate
 group) goes where its group's earlier members are; when those are in several stories, the
@@ -29,6 +30,8 @@ from archive.stories.matching import StoryMatch, archive_matches
 from archive.stories.postings import DAY, window_keys
 from archive.stories.terms import term_weights
 
+# story -> (article id, moment) of its reports near the batch
+Moments = dict[int, list[tuple[int, float]]]
 # (title, text) -> (lead_chars, title_weight, term weights), computed in the extraction workers.
 PrecomputedTerms = Mapping[tuple[str | None, str], tuple[Any, ...]]
 
@@ -44,6 +47,7 @@ class BatchResult:
 class Report:
     """An article of the batch, as later articles of the batch compare with it."""
 
+    article_id: int
     moment: float
     story: int
 
@@ -55,6 +59,7 @@ class BatchAssigner:
         self.config = config
         self.tables = tables
         self.window = config.window_days * DAY
+        self.reach = config.window_reports
         self.redirect: dict[int, int] = {}  # merged story -> the story it merged into
         self.loaded: set[int] = set()  # stories whose archived reports near the batch are in ``moments``
         self.first_new = 0  # the batch's first article id: older stories have archived reports
@@ -100,17 +105,17 @@ class BatchAssigner:
         vectors, frequencies = self.vectors(inputs, precomputed)
         query = window_keys(inputs, vectors, self.config.window_days)
         found: dict[int, dict[int, StoryMatch]] = defaultdict(dict)
-        for match in archive_matches(self.tables, query, self.window, self.config.threshold):
+        for match in archive_matches(self.tables, query, self.window, self.reach, self.config.threshold):
             found[match.article_id][match.story_id] = match
         self.first_new = min((i.article_id for i in inputs), default=0)
-        moments: dict[int, list[float]] = defaultdict(list)  # story -> moments of its archived reports
+        moments: Moments = defaultdict(list)  # story -> (id, moment) of its reports near the batch
         if inputs:
             lo = min(i.moment for i in inputs) - self.window
             hi = max(i.moment for i in inputs) + self.window
             stories = sorted({s for per in found.values() for s in per})
             self.loaded = set(stories)
-            for story, _, moment in self.tables.members_between(stories, lo, hi):
-                moments[story].append(moment)
+            for story, article, moment in self.tables.members_between(stories, lo, hi, self.first_new - self.reach):
+                moments[story].append((article, moment))
         groups = self.tables.group_stories(sorted({i.cluster_id for i in inputs}))
         result = BatchResult(story_of={}, frequencies=frequencies)
         batch: list[Report] = []
@@ -124,10 +129,10 @@ class BatchAssigner:
                 self._merge(other, story, item.article_id, moments, result)
             result.story_of[item.article_id] = story
             groups.setdefault(item.cluster_id, set()).add(story)
-            moments[story].append(item.moment)
+            moments[story].append((item.article_id, item.moment))
             for term, weight in itertools.islice(vector.items(), self.config.indexed_terms):
                 self.batch_terms[term].append((len(batch), weight))
-            batch.append(Report(item.moment, story))
+            batch.append(Report(item.article_id, item.moment, story))
         result.story_of = {a: self.resolve(s) for a, s in result.story_of.items()}
         result.merges = [(s, self.resolve(into), a) for s, into, a in result.merges]
         return result, vectors
@@ -138,7 +143,7 @@ class BatchAssigner:
         vector: dict[int, float],
         archived: dict[int, StoryMatch],
         batch: list[Report],
-        moments: dict[int, list[float]],
+        moments: Moments,
     ) -> int:
         """The story this article joins, or its own id for a new one."""
         dot_sum: dict[int, float] = defaultdict(float)
@@ -157,7 +162,7 @@ class BatchAssigner:
         for index, dot in dots.items():
             report = batch[index]
             gap = abs(report.moment - item.moment)
-            if gap > self.window:
+            if gap > self.window or report.article_id < item.article_id - self.reach:
                 continue
             story = self.resolve(report.story)
             dot_sum[story] += dot
@@ -171,8 +176,9 @@ class BatchAssigner:
         for story in sorted(dot_sum):
             if dot_max[story] < self.config.threshold:
                 continue
-            reports = sum(1 for m in moments.get(story, ()) if abs(m - item.moment) <= self.window) or 1
-            similarity = dot_sum[story] / reports * math.exp(-self.config.decay_per_day * nearest[story] / DAY)
+            first = item.article_id - self.reach
+            reports = sum(1 for i, m in moments.get(story, ()) if i >= first and abs(m - item.moment) <= self.window)
+            similarity = dot_sum[story] / (reports or 1) * math.exp(-self.config.decay_per_day * nearest[story] / DAY)
             if similarity > best_similarity or (similarity == best_similarity and best_story == item.article_id):
                 best_story, best_similarity = story, similarity
         return best_story
@@ -184,23 +190,21 @@ class BatchAssigner:
         story: int,
         dot_sum: dict[int, float],
         nearest: dict[int, float],
-        moments: dict[int, list[float]],
+        moments: Moments,
     ) -> None:
         """Add the archive's reports of a story the article can join through the batch alone (rare:
         the batch query returned only stories with a report at the threshold)."""
-        for match in archive_matches(
-            self.tables, window_keys([item], [vector], self.config.window_days), self.window, 0.0, story=story
-        ):
+        query = window_keys([item], [vector], self.config.window_days)
+        for match in archive_matches(self.tables, query, self.window, self.reach, 0.0, story=story):
             dot_sum[story] += match.dot_sum
             nearest[story] = min(nearest[story], match.nearest)
         if story not in self.loaded:
             self.loaded.add(story)
             span = (item.moment - self.window, item.moment + self.window)
-            moments[story].extend(m for _, _, m in self.tables.members_between([story], *span))
+            first = item.article_id - self.reach
+            moments[story].extend((i, m) for _, i, m in self.tables.members_between([story], *span, first))
 
-    def _merge(
-        self, story: int, into: int, article: int | None, moments: dict[int, list[float]], result: BatchResult
-    ) -> None:
+    def _merge(self, story: int, into: int, article: int | None, moments: Moments, result: BatchResult) -> None:
         self.redirect[story] = into
         moments[into].extend(moments.pop(story, []))
         result.merges.append((story, into, article))

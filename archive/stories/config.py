@@ -19,6 +19,7 @@ class StoriesConfig:
     """
 
     window_days: float = 2.0  # an article may join a story with a report at most this far away in time
+    window_reports: int = 50_000  # ... among the articles archived just before it: bounds a crowded window's work
     decay_per_day: float = 1.0  # similarity is scaled by exp(-decay * days to the story's nearest report)
     threshold: float = 0.12  # mean cosine with the story's reports in the window, to join it
     lead_chars: int = 1000  # the headline and this much of the text say what happened

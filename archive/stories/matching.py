@@ -33,15 +33,16 @@ class StoryMatch:
 
 
 def archive_matches(
-    tables: StoryTables, query: WindowKeys, window: float, floor: float, story: int | None = None
+    tables: StoryTables, query: WindowKeys, window: float, reach: int, floor: float, story: int | None = None
 ) -> list[StoryMatch]:
     """For each new article in ``query``, the earlier stories whose reports within ``window``
-    seconds share its terms, when one of those reports has a cosine of at least ``floor``
-    (all of them with ``story``: that story only)."""
+    seconds, and among the ``reach`` articles archived before it, share its terms, when one of
+    those reports has a cosine of at least ``floor`` (all of them with ``story``: that story only)."""
     if len(query.key) == 0:
         return []
     keys = np.unique(query.key)
-    stored = tables.postings(keys, float(query.moment.min()) - window, float(query.moment.max()) + window)
+    span = float(query.moment.min()) - window, float(query.moment.max()) + window
+    stored = tables.postings(keys, *span, first_id=int(query.article_id.min()) - reach)
     if len(stored.article_id) == 0:
         return []
     new_ids, row = np.unique(query.article_id, return_inverse=True)
@@ -66,7 +67,7 @@ def archive_matches(
         part = slice(dots.indptr[index], dots.indptr[index + 1])
         reports, dot = dots.indices[part], dots.data[part]
         gap = np.abs(moment_of[reports] - moments[index])
-        near = gap <= window  # every stored entry shares a term: weights are positive
+        near = (gap <= window) & (reports >= article - reach)  # every stored entry shares a term: weights are positive
         stories = story_of[reports]
         if story is not None:
             near &= stories == story

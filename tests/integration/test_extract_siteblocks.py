@@ -159,13 +159,13 @@ def test_a_failed_reextract_batch_leaves_its_articles_as_they_were(tmp_path, mon
     from archive.dedup import Deduplicator
 
     def disk_full(self, archive, ids):
-        raise RuntimeError("disk full")
+        raise OSError(28, "No space left on device")  # the archive's own failure, not the article's
 
     with Archive(tmp_path / "a.duckdb") as archive:
         ingest(archive, [raw("harbour", shared=False)])
         archive.con.execute("UPDATE articles SET text = 'stale text', text_hash = 'x'")
         monkeypatch.setattr(Deduplicator, "reindex", disk_full)
-        with pytest.raises(RuntimeError, match="disk full"):
+        with pytest.raises(OSError, match="No space left"):
             reextract(archive, workers=1)
         assert list(texts(archive).values()) == ["stale text"]
         assert archive.con.execute("SELECT status FROM runs ORDER BY id").fetchall() == [("finished",), ("failed",)]

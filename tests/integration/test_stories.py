@@ -195,3 +195,40 @@ def test_python_api_reads_stories(reported):
         assert a.to_arrow().column("story_id").null_count == 0
         with pytest.raises(archive.ArchiveError):
             a.stories(order="oldest")
+
+
+def test_a_crowded_window_compares_only_the_latest_arrivals_and_batching_does_not_matter(tmp_path):
+    from archive.ingest.writer import ArchiveWriter
+    from archive.models import Article, RawDocument
+    from archive.stories import StoriesConfig, StoryAssigner
+    from archive.textnorm import text_hash
+
+    # Undated text: every report's moment is its arrival, so all share one window. Two flood
+    # reports with two other reports archived between them.
+    order = [REPORTS[0], REPORTS[4], REPORTS[5], REPORTS[1]]
+
+    def archived(window_reports: int, batch_size: int) -> list[int]:
+        db = tmp_path / f"w{window_reports}-b{batch_size}.duckdb"
+        with archive.Archive(db) as store:
+            config = StoriesConfig(window_reports=window_reports)
+            writer = ArchiveWriter(store, batch_size=batch_size, stories=StoryAssigner(config))
+            for n, (source, _, title, text) in enumerate(order):
+                url = f"https://{source}/{n}"
+                body = f"<h1>{title}</h1><p>{text}</p>".encode()
+                writer.add(
+                    RawDocument(url, source, "jsonl", body),
+                    Article(url, source, "jsonl", text, title=title, text_hash=text_hash(text)),
+                )
+            writer.close()
+            ingested = [s for (s,) in store.con.execute("SELECT story_id FROM articles ORDER BY id").fetchall()]
+            rebuilding = ArchiveWriter(store, rebuilding=True, stories=StoryAssigner(config))
+            rebuilding.rebuild_stories()
+            rebuilding.close()
+            rebuilt = [s for (s,) in store.con.execute("SELECT story_id FROM articles ORDER BY id").fetchall()]
+        assert rebuilt == ingested
+        return ingested
+
+    first = archived(3, 1)[0]
+    assert archived(3, 1) == archived(3, 4) == [first, first + 1, first + 1, first]  # the second flood report joins
+    # Within the two latest arrivals only, it does not see the first flood report: a story of its own.
+    assert archived(2, 1) == archived(2, 4) == [first, first + 1, first + 1, first + 3]

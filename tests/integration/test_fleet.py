@@ -27,6 +27,7 @@ from archive.models import Article, RawDocument
 from archive.scaleout import RedisKeys, connect
 from archive.scaleout.committer import Committer
 from archive.scaleout.entries import encode_article
+from archive.scaleout.seen import SeenSet
 from archive.store import Archive
 
 FAST = [
@@ -224,6 +225,10 @@ def test_an_article_that_fails_to_write_is_moved_aside_and_the_rest_committed(re
     assert fields[b"reason"] == b"not written: ValueError: cannot place this article"
     assert b"https://example.org/2" in fields[b"raw"]
     assert client.xpending(KEYS.stream, KEYS.group)["pending"] == 0 and client.xlen(KEYS.stream) == 0
+    seen = SeenSet(client, KEYS)  # what workers skip: the archived URLs, not the refused one
+    assert seen.seen([f"https://example.org/{i}" for i in range(5)]) == {
+        f"https://example.org/{i}" for i in (0, 1, 3, 4)
+    }
     monkeypatch.undo()
     with Archive(tmp_path / "a.duckdb") as archive:  # a restart has nothing left to do
         again = Committer(archive, client).run(idle_exit=0.5)

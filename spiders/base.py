@@ -154,6 +154,19 @@ class ArticleSpider(scrapy.Spider):
         return None
 
 
+_ROOT_START = re.compile(rb"<[A-Za-z_]")  # the root element's start tag: the prolog ends there
+
+
+def declares_entities(body: bytes) -> bool:
+    """Whether an XML document declares entities in its prolog (``<!ENTITY`` in a DOCTYPE).
+
+    No feed or sitemap needs them, and they are how XML bombs (billion laughs) and external
+    entity attacks are built: such a document is refused whole, as defusedxml does, rather than
+    parsed with its entities left out."""
+    start = _ROOT_START.search(body)
+    return b"<!ENTITY" in (body[: start.start()] if start else body)
+
+
 def _too_large(failure) -> bool:
     """A response Scrapy dropped while inflating it (a gzip bomb): its message is all that says so."""
     return bool(failure.check(IgnoreRequest)) and "DOWNLOAD_MAXSIZE" in str(failure.value)

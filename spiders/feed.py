@@ -11,7 +11,7 @@ from __future__ import annotations
 import scrapy
 from parsel import Selector
 
-from spiders.base import ArticleSpider, iso_date
+from spiders.base import ArticleSpider, declares_entities, iso_date
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
@@ -28,6 +28,9 @@ class FeedSpider(ArticleSpider):
         head = response.body[:4096].lower()
         if not any(root in head for root in FEED_ROOTS):
             yield from self.announced_feeds(response)
+            return
+        if declares_entities(response.body):
+            self.count_drop("XML with entity declarations (refused)", response.url)
             return
         selector = Selector(body=response.body, type="xml", huge_tree=True)
         selector.remove_namespaces()

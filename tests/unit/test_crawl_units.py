@@ -10,7 +10,7 @@ from scrapy.utils.test import get_crawler
 
 from pipelines.stats import drop_reason
 from pipelines.urls import article_url, clean_url
-from spiders.base import iso_date
+from spiders.base import declares_entities, iso_date
 from spiders.feed import FeedSpider
 from spiders.retry import BackoffRetryMiddleware
 from spiders.site import page_kind, url_looks_like_article
@@ -152,3 +152,12 @@ def test_backoff_doubles_and_honours_retry_after():
 def test_drop_reasons_lose_per_document_numbers():
     assert drop_reason("article text too short (52 characters)") == "article text too short"
     assert drop_reason("HTTP 404") == "HTTP 404"
+
+
+def test_only_xml_that_declares_entities_in_its_prolog_is_refused():
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;">]><rss>&b;</rss>'
+    netscape = b'<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape//DTD RSS 0.91//EN" "rss-0.91.dtd"><rss/>'
+    # An article about XML may quote a declaration inside the feed: that is text, not a declaration.
+    quoted = b"<rss><item><description><![CDATA[Write <!ENTITY x 'y'> in the DTD]]></description></item></rss>"
+    assert declares_entities(bomb)
+    assert not declares_entities(netscape) and not declares_entities(quoted)

@@ -1,4 +1,8 @@
-"""Per-source block occurrences (``site_blocks``): which lines each archived article of a source has."""
+"""Per-source block occurrences (``site_blocks``): which lines each archived article of a source has.
+
+``site_texts`` holds the articles (by text hash) they were learned from, one row each: a
+block's share is over those, counted without reading every block row.
+"""
 
 from __future__ import annotations
 
@@ -47,6 +51,10 @@ class SiteBlocks:
                 """INSERT OR IGNORE INTO site_blocks (source, block_hash, text_hash, sample, article_id)
                    SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch"""
             )
+            self.con.execute(
+                """INSERT OR IGNORE INTO site_texts (source, text_hash, article_id)
+                   SELECT DISTINCT ON (source, text_hash) source, text_hash, article_id FROM _site_blocks_batch"""
+            )
         finally:
             self.con.unregister("_site_blocks_batch")
 
@@ -54,6 +62,7 @@ class SiteBlocks:
         """Drop what was learned from these articles (before their new extraction is learned)."""
         if article_ids:
             self.con.execute("DELETE FROM site_blocks WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
+            self.con.execute("DELETE FROM site_texts WHERE article_id IN (SELECT unnest(?))", [list(article_ids)])
 
     def shares(self, blocks: Sequence[tuple[str, str]], min_articles: int) -> dict[tuple[str, str], float]:
         """(source, block_hash) -> share of the source's articles containing the block, for the
@@ -66,7 +75,7 @@ class SiteBlocks:
             rows = self.con.execute(
                 """
                 WITH q AS (SELECT DISTINCT source, block_hash FROM _site_blocks_query),
-                     sizes AS (SELECT source, count(DISTINCT text_hash) AS articles FROM site_blocks
+                     sizes AS (SELECT source, count(*) AS articles FROM site_texts
                                WHERE source IN (SELECT source FROM q) GROUP BY source)
                 SELECT s.source, s.block_hash, count(*) / any_value(sizes.articles) FROM site_blocks s
                 JOIN q USING (source, block_hash) JOIN sizes USING (source)

@@ -99,6 +99,14 @@ def test_reextract_applies_what_was_learned_later_and_regroups_duplicates(tmp_pa
         assert not any(SHARED[1] in text for text in after.values())
         # a second run changes nothing
         assert reextract(archive, workers=1).changed == 0
+        # The articles a block's share is taken over, as forgotten and learned again: one per text.
+        counted = "SELECT source, count(*) FROM site_texts GROUP BY ALL ORDER BY 1"
+        distinct = "SELECT source, count(DISTINCT text_hash) FROM site_blocks GROUP BY ALL ORDER BY 1"
+        assert (
+            archive.con.execute(counted).fetchall()
+            == archive.con.execute(distinct).fetchall()
+            == [("coastcourier.example", 5)]
+        )
 
 
 def test_reextract_updates_metadata_in_place_and_respects_source(tmp_path):

@@ -1,12 +1,15 @@
 """One batch of new articles placed into stories, one article after the other in id order.
 
 Single-pass clustering in arrival order: a new article joins the story whose reports in its
-time window (and among the ``window_reports`` articles archived just before it, a bound on the
-work in a crowded window: undated text loaded in bulk shares one moment) are most like it (the mean cosine of their TF-IDF vectors with the article's,
+time window are most like it (the mean cosine of their TF-IDF vectors with the article's,
 over the story's reports in the window, scaled down by the days to the nearest one), if that
 reaches the threshold; otherwise it starts a story of its own. A copy (a member of a duplicate
 group) goes where its group's earlier members are; when those are in several stories, the
 stories merge into the oldest.
+
+The window holds only reports among the ``window_reports`` articles archived just before the
+article: a bound on the work where many reports share a window (undated text loaded in bulk
+shares one moment). It is per article, so batching does not change the result.
 
 The mean is never above the best single cosine, so only stories with one report at least at
 the threshold can be joined: the archive's side is one query per batch that returns just
@@ -173,10 +176,10 @@ class BatchAssigner:
                 self._archived_side(item, vector, story, dot_sum, nearest, moments)
             dot_max[story] = max(dot_max[story], best)
         best_story, best_similarity = item.article_id, self.config.threshold
+        first = item.article_id - self.reach
         for story in sorted(dot_sum):
             if dot_max[story] < self.config.threshold:
                 continue
-            first = item.article_id - self.reach
             reports = sum(1 for i, m in moments.get(story, ()) if i >= first and abs(m - item.moment) <= self.window)
             similarity = dot_sum[story] / (reports or 1) * math.exp(-self.config.decay_per_day * nearest[story] / DAY)
             if similarity > best_similarity or (similarity == best_similarity and best_story == item.article_id):

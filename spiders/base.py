@@ -83,6 +83,13 @@ class ArticleSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.given_urls = url_args(url, urls, urls_file)
 
+    def refuses_entities(self, body: bytes, url: str) -> bool:
+        """Whether a feed or sitemap is refused for declaring XML entities (counted as a drop)."""
+        if declares_entities(body):
+            self.count_drop("XML with entity declarations (refused)", url)
+            return True
+        return False
+
     def count_drop(self, reason: str, url: str | None = None) -> None:
         count_drop(self.crawler.stats, reason)
         if url:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import scrapy
 from parsel import Selector
 
-from spiders.base import ArticleSpider, declares_entities, iso_date
+from spiders.base import ArticleSpider, iso_date
 
 FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
 FEED_ROOTS = (b"<rss", b"<feed", b"<rdf:rdf", b"<rdf")
@@ -29,8 +29,7 @@ class FeedSpider(ArticleSpider):
         if not any(root in head for root in FEED_ROOTS):
             yield from self.announced_feeds(response)
             return
-        if declares_entities(response.body):
-            self.count_drop("XML with entity declarations (refused)", response.url)
+        if self.refuses_entities(response.body, response.url):
             return
         selector = Selector(body=response.body, type="xml", huge_tree=True)
         selector.remove_namespaces()

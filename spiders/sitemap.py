@@ -20,7 +20,7 @@ from scrapy.http import XmlResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-from spiders.base import ArticleSpider, declares_entities, iso_date
+from spiders.base import ArticleSpider, iso_date
 
 NEWS_FIELDS = ("title", "publication_date", "keywords", "language", "name")
 YIELD_EVERY = 200  # sitemap entries handed to Scrapy per reactor turn
@@ -77,8 +77,7 @@ class SitemapSpider(ArticleSpider):
         """Sitemaps can list 50,000 URLs: the XML is parsed in a thread and the entries are
         handed to Scrapy in slices, so the reactor keeps serving downloads meanwhile."""
         body = self.sitemap_body(response)
-        if body and declares_entities(body):
-            self.count_drop("XML with entity declarations (refused)", response.url)
+        if body and self.refuses_entities(body, response.url):
             return
         root = await asyncio.to_thread(_parse_xml, body) if body else None
         kind = _local(root.tag) if root is not None else ""

@@ -78,8 +78,8 @@ class Committer:
         self._held: list[str] = []  # entry ids handed to the writer, not yet committed
         self._held_urls: list[str] = []  # their URLs, for the seen-set after the commit
         self._written: list[str] = []  # ... of which these are recorded in stream_entries
-        self._articles: dict[str, tuple[str, dict]] = {}  # their articles' URLs -> (entry id, fields)
-        self._aliases: dict[str, list[str]] = {}  # ... -> every URL of the article (for the seen-set)
+        # Their articles' URLs -> (entry id, fields, every URL of the article for the seen-set).
+        self._articles: dict[str, tuple[str, dict, list[str]]] = {}
         self._refused = 0  # writer rejections seen so far: those after it are the held batch's
 
     def run(
@@ -185,11 +185,10 @@ class Committer:
                 continue
             raw, article = item
             writer.add(raw, article)
-            self._articles.setdefault(article.url, (entry_id, fields))
-            for url in (article.url, raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url")):
-                if isinstance(url, str) and url:
-                    urls.append(url)
-                    self._aliases.setdefault(article.url, []).append(url)
+            candidates = (article.url, raw.url, raw.hints.get("request_url"), raw.hints.get("fetched_url"))
+            aliases = [url for url in candidates if isinstance(url, str) and url]
+            urls += aliases
+            self._articles.setdefault(article.url, (entry_id, fields, aliases))
 
     def _commit(self, writer: ArchiveWriter) -> None:
         """Commit what was handed to the writer, with the entry ids; then the seen-set and the
@@ -204,12 +203,13 @@ class Committer:
         # An article the writer could not write, even alone, is refused with its reason; its
         # entry was recorded as done with the batch, and is moved aside, not retried.
         refused, self._refused = writer.stats.rejections[self._refused :], len(writer.stats.rejections)
-        articles, aliases, self._articles, self._aliases = self._articles, self._aliases, {}, {}
+        articles, self._articles = self._articles, {}
         unwritten: set[str] = set()  # not archived: not in the seen-set either
         for rejection in refused:
             if rejection.input in articles and rejection.reason.startswith(NOT_WRITTEN):
-                self._move_aside(*articles[rejection.input], rejection.reason)
-                unwritten.update(aliases[rejection.input])
+                entry_id, fields, aliases = articles[rejection.input]
+                self._move_aside(entry_id, fields, rejection.reason)
+                unwritten.update(aliases)
         self.seen.add([url for url in urls if url not in unwritten])
         self._acknowledge(ids)
 

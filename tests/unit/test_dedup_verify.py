@@ -78,6 +78,12 @@ def test_signatures_are_datasketch_minhashes_and_batch_consistent():
     for value in half.tolist():
         reference.update(value)
     assert (batch[1] == reference.hashvalues).all()
+    # Every row the same values as datasketch's update_batch computes.
+    sets = [base, half[:1], empty, half, base[:499]]
+    for row, values in zip(signer.signatures(sets), sets, strict=True):
+        expected = MinHash(num_perm=256, seed=1, hashfunc=int)
+        expected.update_batch(values.tolist())
+        assert (row == expected.hashvalues).all()
     jaccard = len(np.intersect1d(base, half)) / len(np.union1d(base, half))
     assert abs(estimate_jaccard(batch[:1], batch[1:2])[0] - jaccard) < 0.08
     assert containment_from_jaccard(np.array([1 / 3]), np.array([800.0]), np.array([800.0]))[0] == pytest.approx(0.5)

@@ -112,7 +112,23 @@ def distinct(values: np.ndarray) -> np.ndarray:
     ordered = np.sort(values)
     if len(ordered) < 2:
         return ordered
-    out: np.ndarray = ordered[np.r_[True, ordered[1:] != ordered[:-1]]]
+    out: np.ndarray = ordered[run_starts(ordered)]
+    return out
+
+
+def run_starts(values: np.ndarray) -> np.ndarray:
+    """True where a value differs from the one before it (and at the first)."""
+    first = np.empty(len(values), dtype=bool)
+    first[:1] = True
+    np.not_equal(values[1:], values[:-1], out=first[1:])
+    return first
+
+
+def offsets(counts: np.ndarray) -> np.ndarray:
+    """0 and the running totals of ``counts`` (int64): where each part starts, and the end.
+    (``np.r_[0, np.cumsum(counts)]`` costs ten microseconds more, on every text.)"""
+    out = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=out[1:])
     return out
 
 
@@ -189,14 +205,16 @@ class LineInput:
         """The input of the text made of only these lines (indices, in order)."""
         lines = np.asarray(lines, dtype=np.int64)
 
-        def take(values: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        def kept(starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+            """Positions of the kept lines' values, and where each kept line starts among them."""
             counts = starts[lines + 1] - starts[lines]
-            index = np.repeat(starts[lines] - np.r_[0, np.cumsum(counts)[:-1]], counts) + np.arange(counts.sum())
-            return values[index], np.r_[0, np.cumsum(counts)].astype(np.int64)
+            kept_starts = offsets(counts)
+            return np.repeat(starts[lines] - kept_starts[:-1], counts) + np.arange(kept_starts[-1]), kept_starts
 
-        stems, line_starts = take(self.stems, self.line_starts)
-        sentence_of, _ = take(self.sentence_of, self.line_starts)
-        anchors, anchor_starts = take(self.anchors, self.anchor_starts)
+        stem_index, line_starts = kept(self.line_starts)  # stems and their sentence numbers alike
+        stems, sentence_of = self.stems[stem_index], self.sentence_of[stem_index]
+        anchor_index, anchor_starts = kept(self.anchor_starts)
+        anchors = self.anchors[anchor_index]
         return LineInput(stems, sentence_of, line_starts, anchors, anchor_starts, self.paragraphs[lines])
 
     def sets(self, shingle_size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -234,9 +252,8 @@ def sentence_sizes(sentence_of: np.ndarray) -> np.ndarray:
     """Stems of each sentence that has any, in order (uint16 is enough for a sentence)."""
     if len(sentence_of) == 0:
         return np.zeros(0, dtype=np.int64)
-    firsts = np.flatnonzero(np.r_[True, sentence_of[1:] != sentence_of[:-1]])  # sentence numbers only grow
-    counts: np.ndarray = np.diff(np.r_[firsts, len(sentence_of)])
-    return counts
+    firsts = np.flatnonzero(run_starts(sentence_of))  # sentence numbers only grow
+    return np.diff(np.append(firsts, len(sentence_of)))
 
 
 def verifier_features(stems: np.ndarray, sizes: np.ndarray, shingle_size: int) -> TextFeatures:
@@ -301,7 +318,7 @@ def line_input(text: str) -> LineInput:
         sentence_of=sentence_of,
         line_starts=line_starts,
         anchors=anchor_hashes,
-        anchor_starts=np.r_[0, np.cumsum(anchor_counts)].astype(np.int64),
+        anchor_starts=offsets(anchor_counts),
         paragraphs=paragraphs,
     )
 

@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import LineInput, Signed, sentence_sizes
+from archive.dedup.features import LineInput, Signed, run_starts, sentence_sizes
 from archive.dedup.features import line_input as line_input_of
 from archive.dedup.minhash import Signer, band_keys, containment_from_jaccard, empty_rows, estimate_jaccard
 from archive.store.dedup import BAND_SCHEMA, SIGNATURE_SCHEMA, DedupTables
@@ -181,7 +181,7 @@ class SignatureIndex:
         # and a group needs one. Only earlier articles are in the list, so the cap is batch-free.
         order = np.lexsort((right, -containment, ~exact, left))
         ranked = order[keep[order]]
-        first = np.r_[True, left[ranked][1:] != left[ranked][:-1]]
+        first = run_starts(left[ranked])
         starts = np.maximum.accumulate(np.where(first, np.arange(len(ranked)), 0))
         capped = np.zeros_like(keep)
         capped[ranked[np.arange(len(ranked)) - starts < self.config.max_candidates]] = True

@@ -26,11 +26,19 @@ MIN_CHARS = 120  # shorter texts are too little to overrule a declaration
 def identifier() -> Any:
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-    found = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    shipped = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     # The model ships as float16; numpy has no fast float16 product, so each text's scores cost
-    # a fifth more than with the same values as float32 (the same answers: float16 widens exactly).
-    found.nb_ptc = found.nb_ptc.astype(np.float32)
-    return found
+    # a fifth more than with the same values as float32 (the same answers: float16 widens
+    # exactly). Built again around the widened table, so the float16 one is freed.
+    return LanguageIdentifier(
+        shipped.nb_ptc.astype(np.float32),
+        shipped.nb_pc,
+        shipped.nb_classes,
+        shipped.tk_nextmove,
+        shipped.tk_output,
+        norm_probs=True,
+        tk_row=shipped.tk_row,
+    )
 
 
 def detect(text: str) -> tuple[str, float]:

@@ -99,7 +99,8 @@ class BatchAssigner:
             top = sorted(tfidf.items(), key=lambda kv: (-kv[1], kv[0]))[: self.config.max_terms]
             norm = math.sqrt(sum(x * x for _, x in top)) or 1.0
             # Rounded to float32 as stored, so a cosine is the same computed here or in the archive.
-            vectors.append({t: float(np.float32(x / norm)) for t, x in top})
+            rounded = np.array([x / norm for _, x in top], dtype=np.float32).tolist()
+            vectors.append(dict(zip([t for t, _ in top], rounded, strict=True)))
         return vectors, batch
 
     def assign(

@@ -7,7 +7,7 @@ import pytest
 from dedup_texts import INDEPENDENT, ORIGINAL, REORDERED, REWRITE, SYNDICATED, TRUNCATED, UNRELATED, text
 
 from archive.dedup.config import DedupConfig
-from archive.dedup.features import anchor_hashes, sentences, shingle_hashes, text_features
+from archive.dedup.features import anchor_hashes, line_input, sentence_sizes, sentences, shingle_hashes, text_features
 from archive.dedup.minhash import Signer, band_keys, containment_from_jaccard, estimate_jaccard, lsh_parameters
 from archive.dedup.verify import Verifier, ordered_alignment
 
@@ -118,3 +118,33 @@ def test_shingles_are_stable_and_order_sensitive():
 def test_fingerprint_follows_every_parameter():
     assert CONFIG.fingerprint == DedupConfig().fingerprint
     assert replace(CONFIG, near_containment=0.6).fingerprint != CONFIG.fingerprint
+
+
+def test_line_input_splits_sentences_and_lines_as_the_verifier_reads_them():
+    text = 'Minister Ana Ruiz said "no." Then the talks in Berlin ended!\n\nNew line, 2025 figures\nthe of and'
+    found = line_input(text)
+    assert found.lines == 4  # a blank line is a line
+    # Content stems per sentence ("said", "no", "then" are stop words): the two sentences of
+    # line 1, then line 3; none in line 2 (blank) or line 4 (stop words only).
+    assert sentence_sizes(found.sentence_of).tolist() == [3, 3, 4]
+    assert found.line_starts.tolist() == [0, 6, 6, 10, 10]
+    # Anchors only from lines of running text: "ana", "ruiz", "berlin"; not the words that
+    # begin a sentence ("Minister", "Then"), and line 3 is too short to count.
+    assert found.anchor_starts.tolist() == [0, 3, 3, 3, 3]
+
+
+def test_the_input_of_kept_lines_is_the_input_of_the_text_they_make():
+    lines = [
+        "Site | News | Sport",
+        "The council approved the Harbour Road plan on Tuesday. Work starts in May at a cost of 12 million.",
+        "",
+        "Residents opposed it, Mayor Lena Ortiz said. “We listened.” The vote was 7 to 2 after a long debate tonight.",
+        "Subscribe for unlimited access.",
+    ]
+    whole = line_input("\n".join(lines))
+    for kept in ([1, 2, 3], [1, 3], [0, 3, 4], [3]):
+        part, alone = whole.keep(np.array(kept)), line_input("\n".join(lines[i] for i in kept))
+        for name in ("stems", "line_starts", "anchors", "anchor_starts", "paragraphs"):
+            assert np.array_equal(getattr(part, name), getattr(alone, name)), (kept, name)
+        assert np.array_equal(sentence_sizes(part.sentence_of), sentence_sizes(alone.sentence_of))
+        assert all(np.array_equal(a, b) for a, b in zip(part.sets(2), alone.sets(2), strict=True))

@@ -20,16 +20,16 @@ ANCHOR_LINE_WORDS = 8  # anchors come from lines at least this long
 PARAGRAPH_STEMS = 10  # paragraphs with fewer content stems are not keys (bylines, sign-up lines, captions)
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 # Sentence ends: terminal punctuation (optionally closed by a quote) before a capital, or a line break.
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])|\n+")
+_END_IN_LINE = r"(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])"
+_SENTENCE_END = re.compile(_END_IN_LINE + r"|\n+")
 # A number anywhere, or a capitalised word after a character that does not end a sentence.
 # The word's first letter is matched as A-Z or any non-ASCII letter (its case is checked after):
 # lower-case ASCII words, most of a text, are skipped by the expression, not in Python.
 _ANCHOR = re.compile(r"\b(\d[^\W_]*)|(?<=[^\s.!?:\"'“”‘’])[ \t]+[\"'“‘(]?((?:[A-Z]|(?=[^\x00-\x7f])[^\W\d_])[^\W_]*)")
-# A word, or (as "") a sentence end inside a line: _SENTENCE_END's first branch.
-_WORD_OR_END = re.compile(r"([^\W_]+)|(?:(?<=[.!?])|(?<=[.!?][\"'”’»)]))\s+(?=[\"'“‘«(]?[A-Z0-9À-Ý])", re.UNICODE)
+# A word, or (as "") a sentence end inside a line.
+_WORD_OR_END = re.compile(r"([^\W_]+)|" + _END_IN_LINE, re.UNICODE)
 _LINE_END = "\n"  # in the list of a text's words and sentence ends, where a line ends
 _STEMMER = Stemmer.Stemmer("english")
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def words(text: str) -> list[str]:
@@ -49,13 +49,23 @@ def token_hashes(tokens: list[str]) -> np.ndarray:
 
 def mix64(x: np.ndarray) -> np.ndarray:
     """splitmix64 finaliser: spreads combined token hashes over 64 bits."""
-    x = x.astype(np.uint64, copy=True)
+    return _xorshift_multiply(x.astype(np.uint64, copy=True), 30, 0xBF58476D1CE4E5B9, 27, 0x94D049BB133111EB, 31)
+
+
+def fmix32(x: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser: datasketch's pre-mix of every input value (scheme affine32)."""
+    return _xorshift_multiply(x.astype(np.uint32, copy=True), 16, 0x85EBCA6B, 13, 0xC2B2AE35, 16)
+
+
+def _xorshift_multiply(x: np.ndarray, s1: int, m1: int, s2: int, m2: int, s3: int) -> np.ndarray:
+    """The finaliser both hashes share, in place, in the array's own unsigned width."""
+    kind = x.dtype.type
     with np.errstate(over="ignore"):
-        x ^= x >> np.uint64(30)
-        x *= np.uint64(0xBF58476D1CE4E5B9)
-        x ^= x >> np.uint64(27)
-        x *= np.uint64(0x94D049BB133111EB)
-        x ^= x >> np.uint64(31)
+        x ^= x >> kind(s1)
+        x *= kind(m1)
+        x ^= x >> kind(s2)
+        x *= kind(m2)
+        x ^= x >> kind(s3)
     return x
 
 
@@ -110,8 +120,6 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """Sorted distinct values: what ``np.unique`` returns, in half its time on a text's few hundred
     hashes (numpy 2's ``unique`` builds a hash table first)."""
     ordered = np.sort(values)
-    if len(ordered) < 2:
-        return ordered
     out: np.ndarray = ordered[run_starts(ordered)]
     return out
 
@@ -164,10 +172,6 @@ def _ngram_hashes(h: np.ndarray, size: int) -> np.ndarray:
         for k in range(size):
             acc = mix64(acc * np.uint64(0x100000001B3) + h[k : len(h) - size + 1 + k])
     return distinct(acc)
-
-
-def _content(tokens: list[str]) -> list[str]:
-    return [t for t in tokens if t not in STOP_WORDS and (len(t) > 1 or t.isdigit())]
 
 
 @dataclass(frozen=True)
@@ -250,8 +254,6 @@ LINE_INPUT_DTYPES = {
 
 def sentence_sizes(sentence_of: np.ndarray) -> np.ndarray:
     """Stems of each sentence that has any, in order (uint16 is enough for a sentence)."""
-    if len(sentence_of) == 0:
-        return np.zeros(0, dtype=np.int64)
     firsts = np.flatnonzero(run_starts(sentence_of))  # sentence numbers only grow
     return np.diff(np.append(firsts, len(sentence_of)))
 

@@ -1,7 +1,8 @@
 """MinHash signatures with datasketch, LSH band parameters from datasketch, band keys for the archive.
 
 datasketch defines every signature (its MinHash permutations, scheme affine32, over 32-bit
-shingle hashes; computed here for a batch of sets at once, see ``Signer``) and chooses bands x rows for a Jaccard threshold (``MinHashLSH``'s ``_optimal_param``).
+shingle hashes; the values are computed here, see ``Signer``) and chooses bands x rows for a
+Jaccard threshold (``MinHashLSH``'s ``_optimal_param``).
 Candidates are not held in a datasketch ``MinHashLSH``: its in-memory index grows with the
 archive and its storage back-ends need a server; the band keys are kept in the archive
 instead (see docs/dedup.md for the measurements). ``band_keys`` is the one hand-written part:
@@ -20,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from archive.dedup.features import mix64
+from archive.dedup.features import fmix32, mix64
 
 EMPTY = np.uint32(0xFFFFFFFF)  # datasketch's value for a permutation that saw no input
 
@@ -74,22 +75,10 @@ class Signer:
             for row, values in enumerate(sets):
                 if len(values):
                     # One (num_perm x values) block per set: small enough to stay in cache.
-                    permuted = a * _fmix32(values)
+                    permuted = a * fmix32(values)
                     permuted += b
                     out[row] = permuted.min(axis=1)
         return out
-
-
-def _fmix32(values: np.ndarray) -> np.ndarray:
-    """MurmurHash3's 32-bit finaliser, datasketch's pre-mix of every input value (affine32)."""
-    h = values.astype(np.uint32, copy=True)
-    with np.errstate(over="ignore"):
-        h ^= h >> np.uint32(16)
-        h *= np.uint32(0x85EBCA6B)
-        h ^= h >> np.uint32(13)
-        h *= np.uint32(0xC2B2AE35)
-        h ^= h >> np.uint32(16)
-    return h
 
 
 def band_keys(signatures: np.ndarray, bands: int, rows: int, channel: int) -> np.ndarray:

@@ -105,3 +105,24 @@ def test_not_a_database(tmp_path):
     bogus.write_text("just some notes, not a database\n" * 100)
     with pytest.raises(ArchiveError, match=r"notes\.duckdb"):
         Archive(bogus)
+
+
+def memory_limit_of(archive: Archive) -> str:
+    return archive.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+
+
+def test_a_writer_bounds_duckdb_memory_and_a_reader_does_not(db, monkeypatch):
+    monkeypatch.delenv("NEWSARCHIVE_MEMORY_LIMIT", raising=False)
+    with Archive(db) as writer:
+        assert memory_limit_of(writer) == "953.6 MiB"  # 1GB, as DuckDB reports it
+    with Archive(db, read_only=True) as reader:  # DuckDB's default: 80 % of RAM
+        assert memory_limit_of(reader) != "953.6 MiB"
+    monkeypatch.setenv("NEWSARCHIVE_MEMORY_LIMIT", "300MB")
+    with Archive(db) as writer:
+        assert memory_limit_of(writer) == "286.1 MiB"
+
+
+def test_a_bad_memory_limit_is_a_named_error(db, monkeypatch):
+    monkeypatch.setenv("NEWSARCHIVE_MEMORY_LIMIT", "lots")
+    with pytest.raises(ArchiveError, match=r"^\$NEWSARCHIVE_MEMORY_LIMIT 'lots': "):
+        Archive(db)

@@ -67,7 +67,9 @@ class Archive:
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise ArchiveError(f"{self.path}: no archive here yet (run 'newsarchive ingest' first)")
-        config = {} if read_only else {"memory_limit": memory_limit or writer_memory_limit()}
+        config: dict[str, str | bool | int | float | list[str]] = (
+            {} if read_only else {"memory_limit": memory_limit or writer_memory_limit()}
+        )
         setting = "memory limit" if memory_limit else "$NEWSARCHIVE_MEMORY_LIMIT"
         try:
             con = duckdb.connect(self.path, read_only=read_only, config=config)

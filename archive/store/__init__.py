@@ -45,6 +45,11 @@ DEFAULT_PATH = "archive.duckdb"
 # touch the newest blocks and each batch's look-ups a few days of them, so a writer needs far
 # less; past the limit DuckDB drops cached blocks and spills query state to `<archive>.tmp`.
 WRITER_MEMORY_LIMIT = "1GB"
+# DuckDB checkpoints whenever the WAL passes 16 MB (its default), about every 1,000 articles here,
+# and each checkpoint writes the tables' whole ART indexes again, not only what changed
+# (duckdb/duckdb#24848): a cost per article that grows with the archive. With 1 GB a bulk ingest
+# checkpoints every ~60,000 articles and once at close; a crash replays the WAL on the next open.
+WRITER_CHECKPOINT_THRESHOLD = "1GB"
 
 
 def default_path() -> str:
@@ -68,7 +73,12 @@ class Archive:
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
             raise ArchiveError(f"{self.path}: no archive here yet (run 'newsarchive ingest' first)")
         config: dict[str, str | bool | int | float | list[str]] = (
-            {} if read_only else {"memory_limit": memory_limit or writer_memory_limit()}
+            {}
+            if read_only
+            else {
+                "memory_limit": memory_limit or writer_memory_limit(),
+                "checkpoint_threshold": WRITER_CHECKPOINT_THRESHOLD,
+            }
         )
         setting = "memory limit" if memory_limit else "$NEWSARCHIVE_MEMORY_LIMIT"
         try:
@@ -79,7 +89,7 @@ class Archive:
                 who = f"process {holder.group(1)}" if holder else "another process"
                 raise ArchiveLocked(f"{self.path}: the archive is in use by {who}; wait for it to finish") from None
             raise ArchiveError(f"{self.path}: cannot open archive ({str(exc).splitlines()[0]})") from None
-        except duckdb.ParserException as exc:  # the only setting given: the memory limit
+        except duckdb.ParserException as exc:  # the only setting a user gives: the memory limit
             raise ArchiveError(f"{setting} {config['memory_limit']!r}: {str(exc).splitlines()[0]}") from None
         except duckdb.Error as exc:
             raise ArchiveError(f"{self.path}: not a DuckDB archive ({str(exc).splitlines()[0]})") from None

@@ -107,14 +107,19 @@ def test_not_a_database(tmp_path):
         Archive(bogus)
 
 
+def setting(archive: Archive, name: str) -> str:
+    return archive.con.execute("SELECT current_setting(?)", [name]).fetchone()[0]
+
+
 def memory_limit_of(archive: Archive) -> str:
-    return archive.con.execute("SELECT current_setting('memory_limit')").fetchone()[0]
+    return setting(archive, "memory_limit")
 
 
 def test_a_writer_bounds_duckdb_memory_and_a_reader_does_not(db, monkeypatch):
     monkeypatch.delenv("NEWSARCHIVE_MEMORY_LIMIT", raising=False)
     with Archive(db) as writer:
         assert memory_limit_of(writer) == "953.6 MiB"  # 1GB, as DuckDB reports it
+        assert setting(writer, "checkpoint_threshold") == "953.6 MiB"  # not every 16 MB of WAL
     with Archive(db, read_only=True) as reader:  # DuckDB's default: 80 % of RAM
         assert memory_limit_of(reader) != "953.6 MiB"
     monkeypatch.setenv("NEWSARCHIVE_MEMORY_LIMIT", "300MB")

@@ -1,8 +1,10 @@
 """Sorted band-key runs beside the archive: look-ups equal a plain join, whatever the merges."""
 
 from collections import defaultdict
+from pathlib import Path
 
 import numpy as np
+import pytest
 
 from archive.store.bandruns import BandRuns
 
@@ -52,3 +54,28 @@ def test_runs_of_another_token_or_damaged_ones_are_not_used(tmp_path):
     damaged = BandRuns(tmp_path / "a.bands")
     damaged.sync("old")
     assert damaged.runs == [] and damaged.covered == -1
+
+
+def resident_kib_of_files_under(directory) -> int:
+    """Resident pages of this process's mappings of files in ``directory`` (Linux /proc/self/smaps)."""
+    total, inside = 0, False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        fields = line.split()
+        if fields and not fields[0].endswith(":"):  # a mapping's header: address, perms, offset, dev, inode, path
+            inside = len(fields) >= 6 and fields[5].startswith(str(directory))
+        elif inside and fields[0] == "Rss:":
+            total += int(fields[1])
+    return total
+
+
+@pytest.mark.skipif(not Path("/proc/self/smaps").exists(), reason="reads Linux's /proc/self/smaps")
+def test_a_lookup_gives_back_the_pages_it_read(tmp_path):
+    rng = np.random.default_rng(4)
+    keys = rng.integers(-(2**62), 2**62, 2_000_000)  # 24 MB of runs
+    runs = BandRuns(tmp_path / "a.bands")
+    runs.sync("token")
+    runs.add_run(keys, np.arange(len(keys)) // 100, covered=len(keys) // 100)
+    probes = np.concatenate([keys[rng.integers(0, len(keys), 5_000)], rng.integers(-(2**62), 2**62, 50_000)])
+    owners, _ = runs.lookup(probes, np.arange(len(probes)))
+    assert set(range(5_000)) <= set(owners.tolist())  # every stored key probed was found
+    assert resident_kib_of_files_under(tmp_path) < 1024  # of the ~24,000 KiB the probes touched

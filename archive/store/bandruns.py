@@ -146,7 +146,7 @@ class BandRuns:
         assert self.directory is not None
         name = f"run-{os.urandom(6).hex()}"
         id_type = np.uint32 if len(ids) == 0 or int(ids.max()) < 2**32 else np.int64
-        for suffix, values in zip(_SUFFIXES, (keys.astype(np.int64), ids.astype(id_type))):
+        for suffix, values in zip(_SUFFIXES, (keys.astype(np.int64, copy=False), ids.astype(id_type, copy=False))):
             part = self.directory / f"{name}{suffix}.part"
             with part.open("wb") as handle:
                 np.save(handle, values)
@@ -194,9 +194,11 @@ def _merge(older: Run, newer: Run) -> tuple[np.ndarray, np.ndarray]:
     """Two sorted runs as one (the older's rows first among equal keys), without sorting again."""
     at = np.searchsorted(older.keys, newer.keys, side="right") + np.arange(newer.rows)
     keys = np.empty(older.rows + newer.rows, dtype=np.int64)
-    ids = np.empty(older.rows + newer.rows, dtype=np.int64)
+    ids = np.empty(older.rows + newer.rows, dtype=np.result_type(older.ids, newer.ids))  # uint32 mostly
     from_newer = np.zeros(len(keys), dtype=bool)
     from_newer[at] = True
     keys[at], ids[at] = newer.keys, newer.ids
     keys[~from_newer], ids[~from_newer] = older.keys, older.ids
+    older.release()  # read through once: not kept mapped while the merged run is written
+    newer.release()
     return keys, ids

@@ -94,6 +94,7 @@ class Archive:
         except duckdb.Error as exc:
             raise ArchiveError(f"{self.path}: not a DuckDB archive ({str(exc).splitlines()[0]})") from None
         if not read_only:
+            con.execute("SET enable_progress_bar = false")  # DuckDB's bar would cut into the command's output
             migrations.migrate(con)
         self._bind(con)
 

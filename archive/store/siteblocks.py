@@ -21,6 +21,7 @@ _ROWS = pa.schema(
         ("article_id", pa.int64()),
     ]
 )
+_LEARNED = pa.schema([_ROWS.field(name) for name in ("source", "text_hash", "article_id")])
 
 
 @dataclass(frozen=True)
@@ -47,16 +48,25 @@ class SiteBlocks:
         columns = {name: [getattr(row, name) for row in rows] for name in _ROWS.names}
         self.con.register("_site_blocks_batch", pa.table(columns, schema=_ROWS))
         try:
-            self.con.execute(
-                """INSERT OR IGNORE INTO site_blocks (source, block_hash, text_hash, sample, article_id)
-                   SELECT DISTINCT ON (source, block_hash, text_hash) * FROM _site_blocks_batch"""
-            )
-            self.con.execute(
+            # A text a source has already been learned from is not learned again: the block rows
+            # come only from the articles whose (source, text) is new, so site_blocks needs no
+            # unique key (an ART index that every insert and checkpoint pays for).
+            learned = self.con.execute(
                 """INSERT OR IGNORE INTO site_texts (source, text_hash, article_id)
-                   SELECT DISTINCT ON (source, text_hash) source, text_hash, article_id FROM _site_blocks_batch"""
+                   SELECT DISTINCT ON (source, text_hash) source, text_hash, article_id FROM _site_blocks_batch
+                   RETURNING source, text_hash, article_id"""
+            ).fetchall()  # about one row per article of the batch
+            new_texts = [dict(zip(_LEARNED.names, row)) for row in learned]
+            self.con.register("_site_texts_learned", pa.Table.from_pylist(new_texts, schema=_LEARNED))
+            self.con.execute(
+                """INSERT INTO site_blocks (source, block_hash, text_hash, sample, article_id)
+                   SELECT DISTINCT ON (source, block_hash, text_hash) b.source, b.block_hash, b.text_hash, b.sample,
+                          b.article_id
+                   FROM _site_blocks_batch b JOIN _site_texts_learned USING (source, text_hash, article_id)"""
             )
         finally:
             self.con.unregister("_site_blocks_batch")
+            self.con.unregister("_site_texts_learned")
 
     def forget(self, article_ids: Sequence[int]) -> None:
         """Drop what was learned from these articles (before their new extraction is learned)."""

@@ -28,6 +28,13 @@ class ArchiveGroup(click.Group):
         except ArchiveError as exc:
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(1)
+        except duckdb.OutOfMemoryException as exc:
+            click.echo(
+                f"Error: {str(exc).splitlines()[0]}; what was committed is kept: raise the writer's limit "
+                "(NEWSARCHIVE_MEMORY_LIMIT, default 1GB, e.g. NEWSARCHIVE_MEMORY_LIMIT=4GB) and run the command again",
+                err=True,
+            )
+            ctx.exit(1)
         except duckdb.Error as exc:
             click.echo(f"Error: {str(exc).splitlines()[0]}", err=True)
             ctx.exit(1)

@@ -47,9 +47,11 @@ DEFAULT_PATH = "archive.duckdb"
 WRITER_MEMORY_LIMIT = "1GB"
 # DuckDB checkpoints whenever the WAL passes 16 MB (its default), about every 1,000 articles here,
 # and each checkpoint writes the tables' whole ART indexes again, not only what changed
-# (duckdb/duckdb#24848): a cost per article that grows with the archive. With 1 GB a bulk ingest
-# checkpoints every ~60,000 articles and once at close; a crash replays the WAL on the next open.
-WRITER_CHECKPOINT_THRESHOLD = "1GB"
+# (duckdb/duckdb#24848): a cost per article that grows with the archive. 256 MB is every ~15,000
+# articles. Not more: what changed since the last checkpoint stays in the buffer pool, and with
+# 1 GB an ingest into a 500,000-article archive ran out of the 1 GB memory limit. A crash
+# replays the WAL on the next open.
+WRITER_CHECKPOINT_THRESHOLD = "256MB"
 
 
 def default_path() -> str:

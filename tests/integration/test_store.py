@@ -119,7 +119,7 @@ def test_a_writer_bounds_duckdb_memory_and_a_reader_does_not(db, monkeypatch):
     monkeypatch.delenv("NEWSARCHIVE_MEMORY_LIMIT", raising=False)
     with Archive(db) as writer:
         assert memory_limit_of(writer) == "953.6 MiB"  # 1GB, as DuckDB reports it
-        assert setting(writer, "checkpoint_threshold") == "953.6 MiB"  # not every 16 MB of WAL
+        assert setting(writer, "checkpoint_threshold") == "244.1 MiB"  # 256MB, not every 16 MB of WAL
     with Archive(db, read_only=True) as reader:  # DuckDB's default: 80 % of RAM
         assert memory_limit_of(reader) != "953.6 MiB"
     monkeypatch.setenv("NEWSARCHIVE_MEMORY_LIMIT", "300MB")

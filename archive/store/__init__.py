@@ -65,11 +65,9 @@ def writer_memory_limit() -> str:
 class Archive:
     """One DuckDB archive file. Writers migrate the schema on open; readers open read-only."""
 
-    def __init__(
-        self, path: str | os.PathLike[str] | None = None, read_only: bool = False, memory_limit: str | None = None
-    ):
-        """``memory_limit`` bounds a writer's DuckDB buffer pool (default ``$NEWSARCHIVE_MEMORY_LIMIT``
-        or 1GB); readers keep DuckDB's default, as their queries are the user's."""
+    def __init__(self, path: str | os.PathLike[str] | None = None, read_only: bool = False):
+        """A writer's DuckDB buffer pool is bounded by ``$NEWSARCHIVE_MEMORY_LIMIT`` (default 1GB);
+        readers keep DuckDB's default, as their queries are the user's."""
         self.path = str(path or default_path())
         self.read_only = read_only
         if read_only and self.path != ":memory:" and not Path(self.path).exists():
@@ -78,11 +76,10 @@ class Archive:
             {}
             if read_only
             else {
-                "memory_limit": memory_limit or writer_memory_limit(),
+                "memory_limit": writer_memory_limit(),
                 "checkpoint_threshold": WRITER_CHECKPOINT_THRESHOLD,
             }
         )
-        setting = "memory limit" if memory_limit else "$NEWSARCHIVE_MEMORY_LIMIT"
         try:
             con = duckdb.connect(self.path, read_only=read_only, config=config)
         except duckdb.IOException as exc:
@@ -92,7 +89,9 @@ class Archive:
                 raise ArchiveLocked(f"{self.path}: the archive is in use by {who}; wait for it to finish") from None
             raise ArchiveError(f"{self.path}: cannot open archive ({str(exc).splitlines()[0]})") from None
         except duckdb.ParserException as exc:  # the only setting a user gives: the memory limit
-            raise ArchiveError(f"{setting} {config['memory_limit']!r}: {str(exc).splitlines()[0]}") from None
+            raise ArchiveError(
+                f"$NEWSARCHIVE_MEMORY_LIMIT {config['memory_limit']!r}: {str(exc).splitlines()[0]}"
+            ) from None
         except duckdb.Error as exc:
             raise ArchiveError(f"{self.path}: not a DuckDB archive ({str(exc).splitlines()[0]})") from None
         if not read_only:

@@ -13,7 +13,7 @@ import duckdb
 
 from archive.api import NewsArchive
 from archive.errors import ArchiveError
-from archive.store import default_path
+from archive.store import default_path, writer_memory_limit
 from archive.store.reports import EXPORT_FORMATS
 
 LOGGER = logging.getLogger(__name__)
@@ -30,8 +30,8 @@ class ArchiveGroup(click.Group):
             ctx.exit(1)
         except duckdb.OutOfMemoryException as exc:
             click.echo(
-                f"Error: {str(exc).splitlines()[0]}; what was committed is kept: raise the writer's limit "
-                "(NEWSARCHIVE_MEMORY_LIMIT, default 1GB, e.g. NEWSARCHIVE_MEMORY_LIMIT=4GB) and run the command again",
+                f"Error: {str(exc).splitlines()[0]}; what was committed is kept. A command that writes uses at most "
+                f"$NEWSARCHIVE_MEMORY_LIMIT ({writer_memory_limit()}): raise it, e.g. NEWSARCHIVE_MEMORY_LIMIT=4GB",
                 err=True,
             )
             ctx.exit(1)

@@ -46,7 +46,7 @@ class Run:
     rows: int
     keys: np.ndarray  # int64, sorted
     ids: np.ndarray  # article id of each key
-    maps: tuple[mmap.mmap, ...] = ()  # the files under keys and ids
+    maps: tuple[mmap.mmap, ...]  # the files under keys and ids
 
     def release(self) -> None:
         """Unmap the pages read so far (they stay in the page cache; a later read maps them again)."""

@@ -187,19 +187,21 @@ def test_serve_refuses_a_missing_archive_in_one_line(tmp_path):
 # -- in Chromium -------------------------------------------------------------------------------------
 def test_a_reader_searches_for_a_word_and_finds_the_seeds(browser, server):
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.expected_conditions import url_contains
+    from selenium.webdriver.support.wait import WebDriverWait
 
     browser.get(server + "/")
     box = browser.find_element(By.CSS_SELECTOR, "form.searchbox input[name=q]")
     box.send_keys("Witkoff")
-    box.submit()
-    assert "/search?q=Witkoff" in browser.current_url
+    box.submit()  # returns before the next page has loaded
+    WebDriverWait(browser, 10).until(url_contains("/search?q=Witkoff"))
     hits = browser.find_elements(By.CSS_SELECTOR, "li.hit")
     sources = {hit.find_element(By.CSS_SELECTOR, ".source").text for hit in hits}
     assert sources == {"seeds"} and len(hits) >= 3
     marked = {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, "li.hit .snippet mark")}
     assert marked == {"witkoff"}
     hits[0].find_element(By.CSS_SELECTOR, "a.title").click()  # the article, the searched word marked
-    assert "/articles/" in browser.current_url
+    WebDriverWait(browser, 10).until(url_contains("/articles/"))
     assert {m.text.lower() for m in browser.find_elements(By.CSS_SELECTOR, ".article .text mark")} == {"witkoff"}
 
 
